@@ -1,0 +1,89 @@
+# msgadm — see README.md. `make check` and `make demo` install missing Debian packages first.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+SAN     ?=
+
+CC      ?= cc
+PKGS     = libcurl jansson yaml-0.1
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Icli -Icli/drivers
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcurl -ljansson -lyaml) -lreadline -lcrypto
+ifeq ($(SAN),1)
+CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+LIB_SRCS  = $(wildcard cli/*.c cli/drivers/*.c commands/*.c)
+LIB_SRCS := $(filter-out cli/main.c,$(LIB_SRCS))
+GEN_SRCS  = $(BUILD)/gen/policy_schema.c
+LIB_OBJS  = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(BUILD)/obj/gen/policy_schema.o
+UNIT_SRCS = $(wildcard tests/unit/test_*.c)
+UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+
+.PHONY: all deps check test unit e2e demo bench install clean format
+
+all: $(BUILD)/msgadm
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/gen/policy_schema.c: schemas/policy.schema.json scripts/embed
+	@mkdir -p $(dir $@)
+	scripts/embed policy_schema_text $< $@
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/%.o: %.c $(wildcard cli/*.h cli/drivers/*.h commands/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libmsgadm.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/msgadm: $(BUILD)/obj/cli/main.o $(BUILD)/libmsgadm.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmsgadm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libmsgadm.a $(LDLIBS) -lcmocka
+
+# The test suite: sanitized build, unit tests then end-to-end tests, one summary line at the end.
+check: deps
+	$(MAKE) BUILD=build/asan SAN=1 test
+
+test: $(BUILD)/msgadm $(UNIT_BINS)
+	tests/run BUILD=$(BUILD)
+
+unit: $(UNIT_BINS)
+	tests/run BUILD=$(BUILD) --only unit
+
+e2e: $(BUILD)/msgadm
+	tests/run BUILD=$(BUILD) --only e2e
+
+demo: deps
+	$(MAKE) all
+	scripts/demo $(BUILD)/msgadm
+
+bench: deps
+	$(MAKE) all
+	bench/run $(BUILD)/msgadm
+
+install: $(BUILD)/msgadm
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 755 $(BUILD)/msgadm $(DESTDIR)$(PREFIX)/bin/msgadm
+	for f in man/*.1; do [ -e "$$f" ] && install -m 644 $$f $(DESTDIR)$(PREFIX)/share/man/man1/; done; true
+	for f in man/*.5; do [ -e "$$f" ] && install -m 644 $$f $(DESTDIR)$(PREFIX)/share/man/man5/; done; true
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	[ ! -e completions/msgadm.bash ] || install -m 644 completions/msgadm.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/msgadm
+	[ ! -e completions/_msgadm ] || install -m 644 completions/_msgadm $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_msgadm
+	[ ! -e completions/msgadm.fish ] || install -m 644 completions/msgadm.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/msgadm.fish
+
+format:
+	clang-format -i cli/*.c cli/*.h cli/drivers/*.[ch] commands/*.[ch] tests/unit/*.[ch]
+
+clean:
+	rm -rf build
