@@ -8,7 +8,7 @@ CC      ?= cc
 PKGS     = libcurl jansson yaml-0.1
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Icli -Icli/drivers
-LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcurl -ljansson -lyaml) -lreadline -lcrypto
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcurl -ljansson -lyaml) -lreadline -lcrypto -lm
 ifeq ($(SAN),1)
 CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
@@ -16,8 +16,8 @@ endif
 
 LIB_SRCS  = $(wildcard cli/*.c cli/drivers/*.c commands/*.c)
 LIB_SRCS := $(filter-out cli/main.c,$(LIB_SRCS))
-GEN_SRCS  = $(BUILD)/gen/policy_schema.c
-LIB_OBJS  = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(BUILD)/obj/gen/policy_schema.o
+SCHEMAS   = policy config
+LIB_OBJS  = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(SCHEMAS:%=$(BUILD)/obj/gen/%_schema.o)
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
@@ -28,9 +28,10 @@ all: $(BUILD)/msgadm
 deps:
 	@scripts/install-deps
 
-$(BUILD)/gen/policy_schema.c: schemas/policy.schema.json scripts/embed
+# The schemas are the one truth: the binary embeds them.
+$(BUILD)/gen/%_schema.c: schemas/%.schema.json scripts/embed
 	@mkdir -p $(dir $@)
-	scripts/embed policy_schema_text $< $@
+	scripts/embed $*_schema_text $< $@
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)

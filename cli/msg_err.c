@@ -29,7 +29,18 @@ int err_prefix(struct msg_err *err, const char *fmt, ...)
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
 	memcpy(old, err->text, sizeof(old));
-	snprintf(err->text, sizeof(err->text), "%s: %s", prefix, old);
+	/* truncation is acceptable: messages are bounded by design */
+	size_t n = strlen(prefix);
+	if (n + 2 >= sizeof(err->text))
+		n = sizeof(err->text) - 3;
+	memcpy(err->text, prefix, n);
+	memcpy(err->text + n, ": ", 2);
+	size_t room = sizeof(err->text) - n - 3;
+	size_t m = strlen(old);
+	if (m > room)
+		m = room;
+	memcpy(err->text + n + 2, old, m);
+	err->text[n + 2 + m] = '\0';
 	return -1;
 }
 

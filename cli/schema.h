@@ -26,4 +26,9 @@ bool schema_validate(const json_t *schema, const json_t *instance, json_t *error
  * parsed once. NULL only if the embedded text is broken (a build bug). */
 const json_t *schema_policy(void);
 
+/* The contexts file schema (schemas/config.schema.json), the same way. */
+const json_t *schema_config(void);
+/* The policy schema's text, for `msgadm schema`. */
+const char *schema_policy_text(void);
+
 #endif

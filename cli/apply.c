@@ -1,0 +1,116 @@
+/* Carrying out a plan, change by change, in the plan's order. */
+#include <stdio.h>
+#include <string.h>
+
+#include "exitcode.h"
+#include "plan.h"
+
+static const char *str(const json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+/* {field: {from, to}} -> {field: to} */
+static json_t *targets(const json_t *fields)
+{
+	json_t *out = json_object();
+	const char *k;
+	json_t *v;
+
+	json_object_foreach((json_t *)fields, k, v) json_object_set(out, k, json_object_get(v, "to"));
+	return out;
+}
+
+static int not_available(const struct driver *d, const char *what, struct msg_err *err)
+{
+	return err_set(err, EXIT_FAILURE_, "%s: %s is not available on this server", d->name, what);
+}
+
+static int apply_one(struct session *s, const json_t *c, struct msg_err *err)
+{
+	const struct driver *d = s->driver;
+	const char *op = str(c, "op"), *type = str(c, "type"), *key = str(c, "key");
+	json_t *fields = NULL, *created = NULL;
+	int rc;
+
+	if (strcmp(type, "user") == 0) {
+		if (strcmp(op, "create") == 0)
+			return d->create_user ? d->create_user(s, json_object_get(c, "after"), err)
+					      : not_available(d, "creating users", err);
+		if (strcmp(op, "update") == 0) {
+			if (d->update_user == NULL)
+				return not_available(d, "changing users", err);
+			fields = targets(json_object_get(c, "fields"));
+			rc = d->update_user(s, key, fields, err);
+			json_decref(fields);
+			return rc;
+		}
+		if (strcmp(op, "deactivate") == 0)
+			return d->deactivate_user ? d->deactivate_user(s, key, err)
+						  : not_available(d, "deactivating users", err);
+		if (strcmp(op, "reactivate") == 0)
+			return d->reactivate_user ? d->reactivate_user(s, key, err)
+						  : not_available(d, "reactivating users", err);
+	} else if (strcmp(type, "token") == 0) {
+		if (strcmp(op, "create") == 0) {
+			if (d->create_token == NULL)
+				return not_available(d, "creating tokens", err);
+			rc = d->create_token(s, json_object_get(c, "after"), &created, err);
+			json_decref(created);
+			return rc;
+		}
+		if (strcmp(op, "update") == 0) {
+			if (d->update_token == NULL)
+				return not_available(d, "changing tokens", err);
+			fields = targets(json_object_get(c, "fields"));
+			rc = d->update_token(s, key, fields, err);
+			json_decref(fields);
+			return rc;
+		}
+		if (strcmp(op, "delete") == 0)
+			return d->delete_token ? d->delete_token(s, key, err)
+					       : not_available(d, "deleting tokens", err);
+	}
+	return err_set(err, EXIT_FAILURE_, "unknown change '%s %s'", op ? op : "?", type ? type : "?");
+}
+
+/* Failures after which every later request would fail the same way. */
+static int is_fatal(int status)
+{
+	return status == EXIT_NOPERM || status == EXIT_UNAVAILABLE || status == EXIT_TEMPFAIL;
+}
+
+int plan_apply(struct session *s, const json_t *plan, FILE *progress, json_t **results)
+{
+	json_t *out = json_array();
+	struct msg_err err;
+	int failed = 0, stop = 0;
+	json_t *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(plan, "changes"), i, c)
+	{
+		const char *status = "ok";
+
+		err_clear(&err);
+		if (stop) {
+			status = "not attempted";
+			failed++;
+		} else if (apply_one(s, c, &err) != 0) {
+			status = "failed";
+			failed++;
+			stop = is_fatal(err.status);
+		}
+		if (progress != NULL) {
+			plan_print_change(progress, c);
+			if (strcmp(status, "ok") == 0)
+				fputs("      done\n", progress);
+			else
+				fprintf(progress, "      %s%s%s\n", status, err.text[0] ? ": " : "", err.text);
+		}
+		json_array_append_new(out, json_pack("{s:O,s:s,s:s,s:i}", "change", c, "status", status, "message",
+						     err.text, "exit", err.status));
+	}
+	*results = out;
+	return failed;
+}

@@ -1,0 +1,67 @@
+/* The state of one msgadm invocation (or one console line): global options, the contexts file and
+ * the server session, both opened on first use. Only cli/ prints errors and decides exit statuses. */
+#ifndef MSGADM_CLI_H
+#define MSGADM_CLI_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "command.h"
+#include "config.h"
+#include "driver.h"
+#include "msg_err.h"
+
+enum output_format { OUTPUT_TEXT, OUTPUT_JSON, OUTPUT_YAML };
+
+struct cli {
+	const char *context_name; /* --context */
+	enum output_format output;
+	int verbose;
+	int quiet;
+	FILE *out;
+	FILE *errout;
+	struct config *config;
+	struct session *session;
+	struct msg_err err;
+	bool tty; /* stdin and stdout are terminals */
+};
+
+/* Runs one command line (argv[0] is the first word after the program name). Prints the error, if
+ * any, and returns the exit status. */
+int cli_run(struct cli *cli, int argc, char **argv);
+void cli_free(struct cli *cli);
+
+/* For exec functions: the contexts file and the server session, opened once. Return 0 or -1 with
+ * cli->err set. */
+int cli_config(struct cli *cli, struct config **out);
+int cli_session(struct cli *cli, struct session **out);
+
+/* Records an error for the current command and returns its status, so an exec function can say
+ * `return cli_fail(cli, EXIT_USAGE, "...")`. */
+int cli_fail(struct cli *cli, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Returns the status of an error already in cli->err. */
+int cli_failed(struct cli *cli);
+
+/* Prints a value per -o: text (via the given printer, or YAML when NULL), json or yaml. */
+int cli_print(struct cli *cli, const json_t *value, void (*text)(FILE *out, const json_t *value));
+/* Informational line on stderr, silenced by -q. */
+void cli_info(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Runs a change list built by an imperative command through the engine's safety checks and apply;
+ * returns the exit status. */
+int cli_run_changes(struct cli *cli, json_t *changes, bool force);
+
+/* Text renderings (render.c). */
+void render_users_table(FILE *out, const json_t *users);
+void render_tokens_table(FILE *out, const json_t *tokens);
+void render_fields(FILE *out, const json_t *obj);
+/* The values of obj as an array sorted by key; a new reference. */
+json_t *sorted_values(const json_t *obj);
+
+/* Help from the command table. */
+void help_overview(FILE *out);
+void help_command(FILE *out, const struct command *cmd);
+void help_usage(FILE *out, const struct command *cmd);
+
+#endif

@@ -1,0 +1,47 @@
+/* Looking up commands and their options in the table. */
+#include "command.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const struct command *command_find(int argc, char *const argv[], int *words)
+{
+	char two[128];
+
+	if (argc >= 2) {
+		snprintf(two, sizeof(two), "%s %s", argv[0], argv[1]);
+		for (size_t i = 0; command_table[i] != NULL; i++)
+			if (strcmp(command_table[i]->name, two) == 0) {
+				*words = 2;
+				return command_table[i];
+			}
+	}
+	for (size_t i = 0; command_table[i] != NULL; i++)
+		if (strcmp(command_table[i]->name, argv[0]) == 0) {
+			*words = 1;
+			return command_table[i];
+		}
+	return NULL;
+}
+
+int command_option_index(const struct command *cmd, const char *name)
+{
+	for (int i = 0; i < CMD_MAX_OPTIONS && cmd->options[i].name; i++)
+		if (strcmp(cmd->options[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+bool args_flag(const struct cmd_args *args, const char *name)
+{
+	int i = command_option_index(args->cmd, name);
+
+	return i >= 0 && args->given[i] > 0;
+}
+
+const char *args_value(const struct cmd_args *args, const char *name)
+{
+	int i = command_option_index(args->cmd, name);
+
+	return i >= 0 ? args->values[i] : NULL;
+}

@@ -1,0 +1,57 @@
+/* The command table: the single source for dispatch, `help`, usage errors, the man page synopsis and
+ * shell completions. Each command lives in commands/<name>.c and exports one `struct command`. */
+#ifndef MSGADM_COMMAND_H
+#define MSGADM_COMMAND_H
+
+#include <stdbool.h>
+
+struct cli;
+
+enum cmd_flag {
+	CMD_NEEDS_SERVER = 1 << 0,   /* opens a session to the context's server before exec */
+	CMD_CHANGES_STATE = 1 << 1,  /* may change the server */
+	CMD_NOT_IN_CONSOLE = 1 << 2, /* meaningless inside the console */
+};
+
+#define CMD_MAX_OPTIONS 12
+
+struct cmd_option {
+	const char *name;   /* long name, without "--" */
+	char short_name;    /* or 0 */
+	const char *arg;    /* value placeholder ("FILE"), NULL for a flag */
+	const char *help;
+	const char *complete; /* completion hint for the value: "file", "context", "format", or NULL */
+};
+
+struct cmd_args {
+	const struct command *cmd;
+	int argc;            /* positional arguments */
+	char **argv;
+	const char *values[CMD_MAX_OPTIONS]; /* option values, parallel to command.options */
+	int given[CMD_MAX_OPTIONS];          /* how often each option was given */
+};
+
+struct command {
+	const char *name;     /* "user list" */
+	const char *synopsis; /* positional part and options, e.g. "-f FILE [--out PLAN]" */
+	const char *summary;  /* one line */
+	const char *description; /* a paragraph for `help CMD` and the man page, or NULL */
+	struct cmd_option options[CMD_MAX_OPTIONS]; /* ends at the first entry with name NULL */
+	int min_args, max_args; /* positional arity; max -1 = unbounded */
+	const char *arg_complete; /* completion hint for positionals: "file", "user", "token", "context" */
+	unsigned flags;
+	int (*exec)(struct cli *cli, const struct cmd_args *args);
+};
+
+extern const struct command *const command_table[];
+
+/* The command whose name matches argv's first one or two words; *words gets 1 or 2. */
+const struct command *command_find(int argc, char *const argv[], int *words);
+/* Index of the option called name in cmd->options, or -1. */
+int command_option_index(const struct command *cmd, const char *name);
+
+/* Option accessors for exec functions. */
+bool args_flag(const struct cmd_args *args, const char *name);
+const char *args_value(const struct cmd_args *args, const char *name);
+
+#endif

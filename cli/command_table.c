@@ -1,0 +1,18 @@
+/* Every command, in the order help lists them. Adding a command: write commands/<name>.c and add
+ * it here; help, the man page synopsis and the completions follow from this table. */
+#include <stddef.h>
+
+#include "command.h"
+
+extern const struct command cmd_validate, cmd_plan, cmd_apply, cmd_export, cmd_user_list, cmd_user_show,
+	cmd_user_create, cmd_user_update, cmd_user_deactivate, cmd_user_reactivate, cmd_invite_list,
+	cmd_invite_create, cmd_invite_revoke, cmd_server_info, cmd_context_list, cmd_context_use,
+	cmd_context_show, cmd_help, cmd_version;
+
+const struct command *const command_table[] = {
+	&cmd_validate,	    &cmd_plan,		&cmd_apply,	   &cmd_export,
+	&cmd_user_list,	    &cmd_user_show,	&cmd_user_create,  &cmd_user_update,
+	&cmd_user_deactivate, &cmd_user_reactivate, &cmd_invite_list,  &cmd_invite_create,
+	&cmd_invite_revoke, &cmd_server_info,	&cmd_context_list, &cmd_context_use,
+	&cmd_context_show,  &cmd_help,		&cmd_version,	   NULL,
+};

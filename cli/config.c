@@ -1,0 +1,322 @@
+/* The contexts file: where it is, whether it can be trusted, and which context to use. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "document.h"
+#include "exitcode.h"
+#include "schema.h"
+#include "yaml_load.h"
+
+char *config_default_path(void)
+{
+	const char *env = getenv("MSGADM_CONFIG");
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	char *path = NULL;
+
+	if (env != NULL && *env)
+		return strdup(env);
+	if (xdg != NULL && *xdg) {
+		if (asprintf(&path, "%s/msgadm/config.yaml", xdg) < 0)
+			return NULL;
+		return path;
+	}
+	if (asprintf(&path, "%s/.config/msgadm/config.yaml", home ? home : ".") < 0)
+		return NULL;
+	return path;
+}
+
+static const char *str_field(const json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+static long int_field(const json_t *obj, const char *key, long fallback)
+{
+	const json_t *v = json_object_get(obj, key);
+
+	return json_is_integer(v) ? (long)json_integer_value(v) : fallback;
+}
+
+/* Fills cfg->contexts from the validated document; names must be unique. */
+static int read_contexts(struct config *cfg, struct msg_err *err)
+{
+	const json_t *list = json_object_get(cfg->doc, "contexts");
+	size_t i, j;
+	json_t *c;
+
+	cfg->current = str_field(cfg->doc, "current_context");
+	cfg->ncontexts = json_array_size(list);
+	cfg->contexts = calloc(cfg->ncontexts ? cfg->ncontexts : 1, sizeof(*cfg->contexts));
+	if (cfg->contexts == NULL)
+		return err_set(err, EXIT_FAILURE_, "out of memory");
+	json_array_foreach(list, i, c)
+	{
+		struct context *ctx = &cfg->contexts[i];
+		char path[64];
+
+		ctx->name = str_field(c, "name");
+		ctx->driver = str_field(c, "driver");
+		ctx->url = str_field(c, "url");
+		ctx->server = str_field(c, "server");
+		ctx->token_file = str_field(c, "token_file");
+		ctx->token_env = str_field(c, "token_env");
+		ctx->ca_file = str_field(c, "ca_file");
+		ctx->client_cert = str_field(c, "client_cert");
+		ctx->client_key = str_field(c, "client_key");
+		ctx->timeout_ms = int_field(c, "timeout", 60) * 1000;
+		ctx->connect_timeout_ms = int_field(c, "connect_timeout", 10) * 1000;
+		ctx->retries = (int)int_field(c, "retries", 4);
+		ctx->page_size = (int)int_field(c, "page_size", 500);
+		snprintf(path, sizeof(path), "contexts[%zu].name", i);
+		for (j = 0; j < i; j++)
+			if (strcmp(cfg->contexts[j].name, ctx->name) == 0)
+				return document_problem(err, cfg->path, cfg->pos, path,
+							"context '%s' is defined twice", ctx->name);
+		if (ctx->token_file != NULL && ctx->token_env != NULL) {
+			snprintf(path, sizeof(path), "contexts[%zu]", i);
+			return document_problem(err, cfg->path, cfg->pos, path,
+						"give token_file or token_env, not both");
+		}
+	}
+	return 0;
+}
+
+int config_load(const char *path, struct config **out, struct msg_err *err)
+{
+	struct config *cfg = calloc(1, sizeof(*cfg));
+	struct stat st;
+	int rc = -1;
+
+	if (cfg == NULL)
+		return err_set(err, EXIT_FAILURE_, "out of memory");
+	cfg->path = strdup(path);
+	if (stat(path, &st) != 0) {
+		if (errno != ENOENT) {
+			err_set(err, EXIT_CONFIG, "%s: %s", path, strerror(errno));
+			goto done;
+		}
+		cfg->doc = json_object();
+		cfg->pos = json_object();
+		cfg->contexts = calloc(1, sizeof(*cfg->contexts));
+		rc = 0;
+		goto done;
+	}
+	cfg->exists = 1;
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		err_set(err, EXIT_CONFIG, "%s: is writable by group or others; fix with: chmod go-w %s", path,
+			path);
+		goto done;
+	}
+	if (yaml_load_file(path, &cfg->doc, &cfg->pos, err) != 0 ||
+	    document_check(path, schema_config(), cfg->doc, cfg->pos, err) != 0 || read_contexts(cfg, err) != 0) {
+		err->status = EXIT_CONFIG;
+		goto done;
+	}
+	rc = 0;
+done:
+	if (rc == 0)
+		*out = cfg;
+	else
+		config_free(cfg);
+	return rc;
+}
+
+void config_free(struct config *cfg)
+{
+	if (cfg == NULL)
+		return;
+	free(cfg->contexts);
+	json_decref(cfg->doc);
+	json_decref(cfg->pos);
+	free(cfg->path);
+	free(cfg);
+}
+
+static const struct context *find_context(const struct config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->ncontexts; i++)
+		if (strcmp(cfg->contexts[i].name, name) == 0)
+			return &cfg->contexts[i];
+	return NULL;
+}
+
+static void list_names(const struct config *cfg, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < cfg->ncontexts && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "", cfg->contexts[i].name);
+}
+
+int config_select(const struct config *cfg, const char *name, const struct context **out, struct msg_err *err)
+{
+	const char *why = "--context";
+	const struct context *ctx;
+	char names[512];
+
+	if (name == NULL && (name = getenv("MSGADM_CONTEXT")) != NULL && *name)
+		why = "MSGADM_CONTEXT";
+	else if (name == NULL || !*name) {
+		name = cfg->current;
+		why = "current_context";
+	}
+	if (name == NULL) {
+		if (cfg->ncontexts == 1) {
+			*out = &cfg->contexts[0];
+			return 0;
+		}
+		if (cfg->ncontexts == 0)
+			return err_set(err, EXIT_CONFIG,
+				       "%s: no contexts defined; add one (see msgadm(1), CONTEXTS)", cfg->path);
+		list_names(cfg, names, sizeof(names));
+		return err_set(err, EXIT_CONFIG, "%s: several contexts and none chosen (%s); use --context NAME",
+			       cfg->path, names);
+	}
+	ctx = find_context(cfg, name);
+	if (ctx == NULL) {
+		list_names(cfg, names, sizeof(names));
+		return err_set(err, EXIT_CONFIG, "%s: unknown context '%s' (from %s); known: %s", cfg->path, name,
+			       why, cfg->ncontexts ? names : "none");
+	}
+	*out = ctx;
+	return 0;
+}
+
+static void trim(char *s)
+{
+	size_t n = strlen(s);
+	char *p = s;
+
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+		s[--n] = '\0';
+	while (*p == ' ' || *p == '\t')
+		p++;
+	memmove(s, p, strlen(p) + 1);
+}
+
+static int read_token_file(const char *ctx_name, const char *path, char **token, struct msg_err *err)
+{
+	char buf[4096];
+	struct stat st;
+	size_t n;
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (f == NULL)
+		return err_set(err, EXIT_CONFIG, "context %s: token file %s: %s", ctx_name, path, strerror(errno));
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+		fclose(f);
+		return err_set(err, EXIT_CONFIG, "context %s: token file %s: not a regular file", ctx_name, path);
+	}
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		fclose(f);
+		return err_set(err, EXIT_CONFIG,
+			       "context %s: token file %s is readable by group or others; fix with: chmod 600 %s",
+			       ctx_name, path, path);
+	}
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	trim(buf);
+	if (buf[0] == '\0') {
+		explicit_bzero(buf, sizeof(buf));
+		return err_set(err, EXIT_CONFIG, "context %s: token file %s is empty", ctx_name, path);
+	}
+	*token = strdup(buf);
+	explicit_bzero(buf, sizeof(buf));
+	return *token ? 0 : err_set(err, EXIT_FAILURE_, "out of memory");
+}
+
+int context_read_token(const struct context *ctx, char **token, struct msg_err *err)
+{
+	const char *value;
+
+	if (ctx->token_file != NULL)
+		return read_token_file(ctx->name, ctx->token_file, token, err);
+	if (ctx->token_env != NULL) {
+		value = getenv(ctx->token_env);
+		if (value == NULL || *value == '\0')
+			return err_set(err, EXIT_CONFIG, "context %s: environment variable %s (token_env) is not set",
+				       ctx->name, ctx->token_env);
+		*token = strdup(value);
+		if (*token == NULL)
+			return err_set(err, EXIT_FAILURE_, "out of memory");
+		trim(*token);
+		return 0;
+	}
+	return err_set(err, EXIT_CONFIG, "context %s: no token_file or token_env given", ctx->name);
+}
+
+/* Replaces (or adds) the top-level current_context line, keeping every other line and comment. */
+int config_set_current(struct config *cfg, const char *name, struct msg_err *err)
+{
+	char *tmp = NULL, *line = NULL;
+	size_t cap = 0;
+	int replaced = 0, rc = -1;
+	FILE *in = NULL, *out = NULL;
+
+	if (find_context(cfg, name) == NULL) {
+		char names[512];
+		list_names(cfg, names, sizeof(names));
+		return err_set(err, EXIT_CONFIG, "%s: unknown context '%s'; known: %s", cfg->path, name,
+			       cfg->ncontexts ? names : "none");
+	}
+	if (asprintf(&tmp, "%s.tmp", cfg->path) < 0)
+		return err_set(err, EXIT_FAILURE_, "out of memory");
+	in = fopen(cfg->path, "r");
+	if (in == NULL) {
+		err_set(err, EXIT_CONFIG, "%s: %s", cfg->path, strerror(errno));
+		goto done;
+	}
+	umask(077);
+	out = fopen(tmp, "w");
+	if (out == NULL) {
+		err_set(err, EXIT_CONFIG, "%s: %s", tmp, strerror(errno));
+		goto done;
+	}
+	fchmod(fileno(out), 0600);
+	while (getline(&line, &cap, in) > 0) {
+		if (strncmp(line, "current_context:", 16) == 0) {
+			if (!replaced)
+				fprintf(out, "current_context: %s\n", name);
+			replaced = 1;
+			continue;
+		}
+		if (!replaced && line[0] != '#' && line[0] != '\n' && line[0] != '-' && strncmp(line, "---", 3)) {
+			fprintf(out, "current_context: %s\n", name);
+			replaced = 1;
+		}
+		fputs(line, out);
+	}
+	if (!replaced)
+		fprintf(out, "current_context: %s\n", name);
+	if (fclose(out) != 0) {
+		out = NULL;
+		err_set(err, EXIT_CONFIG, "%s: %s", tmp, strerror(errno));
+		goto done;
+	}
+	out = NULL;
+	if (rename(tmp, cfg->path) != 0) {
+		err_set(err, EXIT_CONFIG, "%s: %s", cfg->path, strerror(errno));
+		goto done;
+	}
+	rc = 0;
+done:
+	if (out != NULL)
+		fclose(out);
+	if (in != NULL)
+		fclose(in);
+	if (rc != 0 && tmp != NULL)
+		unlink(tmp);
+	free(line);
+	free(tmp);
+	return rc;
+}

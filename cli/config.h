@@ -1,0 +1,57 @@
+/* Connection profiles ("contexts") from the contexts file:
+ *   $MSGADM_CONFIG, else $XDG_CONFIG_HOME/msgadm/config.yaml, else ~/.config/msgadm/config.yaml.
+ * The file must not be writable by group or others; a token file must not be readable by them.
+ * Tokens come only from token_file or the environment variable named by token_env. */
+#ifndef MSGADM_CONFIG_H
+#define MSGADM_CONFIG_H
+
+#include <jansson.h>
+
+#include "msg_err.h"
+
+struct context {
+	const char *name;
+	const char *driver; /* synapse | ejabberd | mattermost */
+	const char *url;
+	const char *server; /* the domain: Matrix server_name, XMPP vhost */
+	const char *token_file;
+	const char *token_env;
+	const char *ca_file;
+	const char *client_cert;
+	const char *client_key;
+	long timeout_ms;
+	long connect_timeout_ms;
+	int retries;
+	int page_size;
+};
+
+struct config {
+	char *path;         /* where it was read from (or would be) */
+	json_t *doc;        /* the whole document; strings in contexts[] point into it */
+	json_t *pos;        /* positions for messages */
+	int exists;         /* 0 when no file was found */
+	const char *current; /* current_context */
+	struct context *contexts;
+	size_t ncontexts;
+};
+
+/* The contexts file path as resolved from the environment; malloc'd. */
+char *config_default_path(void);
+/* Loads and checks the file. A missing file gives an empty config (exists = 0), not an error.
+ * Errors: EXIT_CONFIG with "<path>:L:C: contexts[1].driver: must be one of ...", or
+ * "<path>: is writable by group or others; fix with chmod go-w". */
+int config_load(const char *path, struct config **out, struct msg_err *err);
+void config_free(struct config *cfg);
+
+/* Chooses the context: name if given, else $MSGADM_CONTEXT, else current_context, else the only one.
+ * Errors name what was looked for and what exists. */
+int config_select(const struct config *cfg, const char *name, const struct context **out, struct msg_err *err);
+
+/* Reads the context's token (file or env), trimmed of surrounding whitespace. Returns a malloc'd
+ * string the caller must wipe (explicit_bzero) and free. */
+int context_read_token(const struct context *ctx, char **token, struct msg_err *err);
+
+/* Rewrites current_context in the file (atomically, keeping mode 0600). */
+int config_set_current(struct config *cfg, const char *name, struct msg_err *err);
+
+#endif

@@ -1,0 +1,31 @@
+/* The diff engine: desired (a policy document) against actual (the canonical state a driver read),
+ * per resource and field. It knows no server: the same code plans for every driver.
+ *
+ * actual: {"users": {id: user, ...}, "tokens": {name: token, ...}}; a section is present only
+ * when the policy manages it. Changes are JSON objects, in the order they must be applied:
+ *   {"op": "create",     "type": "user",  "key": "alice", "after": {...}}
+ *   {"op": "reactivate", "type": "user",  "key": "erin"}
+ *   {"op": "update",     "type": "user",  "key": "bob", "fields": {"admin": {"from": false, "to": true}}}
+ *   {"op": "delete",     "type": "token", "key": "old"}
+ *   {"op": "deactivate", "type": "user",  "key": "mallory", "reason": "..."}
+ * Every change names the policy path it comes from ("path"), when there is one. */
+#ifndef MSGADM_DIFF_H
+#define MSGADM_DIFF_H
+
+#include <jansson.h>
+
+#include "msg_err.h"
+
+/* *changes gets the ordered change list, *notes the things deliberately left alone (protected users).
+ * Both are new references. */
+int diff_compute(const json_t *policy, const json_t *actual, json_t **changes, json_t **notes,
+		 struct msg_err *err);
+
+/* Counts for the closing line: to add, to change, to deactivate/delete. */
+void diff_count(const json_t *changes, int *add, int *change, int *remove);
+
+/* The ids of listed users whose desired state needs fields that list APIs may lack (email);
+ * a new array. */
+json_t *diff_detail_ids(const json_t *policy);
+
+#endif

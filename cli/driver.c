@@ -1,0 +1,118 @@
+/* The driver registry and sessions: the only place that knows which drivers exist. */
+#include "driver.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "exitcode.h"
+
+static const struct driver *const drivers[] = {&drv_synapse, NULL};
+
+const struct driver *driver_find(const char *name)
+{
+	for (size_t i = 0; drivers[i] != NULL; i++)
+		if (strcmp(drivers[i]->name, name) == 0)
+			return drivers[i];
+	return NULL;
+}
+
+enum capability_level driver_capability(const struct driver *d, const char *path, const char **note)
+{
+	for (const struct capability *c = d->capabilities; c && c->path; c++) {
+		if (strcmp(c->path, path) == 0) {
+			if (note)
+				*note = c->note;
+			return c->level;
+		}
+	}
+	if (note)
+		*note = NULL;
+	return CAP_UNSUPPORTED;
+}
+
+const char *capability_level_name(enum capability_level level)
+{
+	switch (level) {
+	case CAP_MANAGED:
+		return "managed";
+	case CAP_OBSERVED:
+		return "observed only";
+	case CAP_CONFIG:
+		return "config-managed";
+	case CAP_UNSUPPORTED:
+		break;
+	}
+	return "unsupported";
+}
+
+int session_open(const struct context *ctx, FILE *trace, struct session **out, struct msg_err *err)
+{
+	const struct driver *d = driver_find(ctx->driver);
+	struct http_config hc = {0};
+	struct session *s = NULL;
+	char *token = NULL;
+	int rc = -1;
+
+	if (d == NULL)
+		return err_set(err, EXIT_CONFIG, "context %s: driver '%s' is not available in this build", ctx->name,
+			       ctx->driver);
+	if (context_read_token(ctx, &token, err) != 0)
+		return -1;
+	s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		err_set(err, EXIT_FAILURE_, "out of memory");
+		goto done;
+	}
+	s->driver = d;
+	s->context = ctx;
+	hc.base_url = ctx->url;
+	hc.token = token;
+	hc.ca_file = ctx->ca_file;
+	hc.client_cert = ctx->client_cert;
+	hc.client_key = ctx->client_key;
+	hc.label = d->name;
+	hc.connect_timeout_ms = ctx->connect_timeout_ms;
+	hc.timeout_ms = ctx->timeout_ms;
+	hc.max_attempts = ctx->retries + 1;
+	hc.trace = trace;
+	s->http = http_client_new(&hc, err);
+	if (s->http == NULL) {
+		err_prefix(err, "context %s", ctx->name);
+		goto done;
+	}
+	if (d->open != NULL && d->open(s, err) != 0)
+		goto done;
+	rc = 0;
+done:
+	explicit_bzero(token, strlen(token));
+	free(token);
+	if (rc == 0)
+		*out = s;
+	else
+		session_close(s);
+	return rc;
+}
+
+void session_close(struct session *s)
+{
+	if (s == NULL)
+		return;
+	if (s->driver && s->driver->close)
+		s->driver->close(s);
+	http_client_free(s->http);
+	free(s->whoami);
+	free(s);
+}
+
+int session_whoami(struct session *s, const char **id, struct msg_err *err)
+{
+	if (s->whoami == NULL) {
+		if (s->driver->whoami == NULL)
+			return err_set(err, EXIT_FAILURE_, "%s: cannot tell which account the token belongs to",
+				       s->driver->name);
+		if (s->driver->whoami(s, &s->whoami, err) != 0)
+			return -1;
+	}
+	*id = s->whoami;
+	return 0;
+}

@@ -1,0 +1,95 @@
+/* Drivers map the canonical model to one server's admin API. The engine and commands see only this.
+ *
+ * Canonical resources (JSON objects; fields a server lacks are simply absent):
+ *   user:  {"id": "alice", "display_name": "Alice", "email": "alice@example.gov", "admin": false,
+ *           "active": true}
+ *   token: {"name": "onboarding-q1", "uses": 25 | null, "expires": "2027-03-31" | null,
+ *           observed only: "used": 3, "pending": 0}
+ *
+ * Ownership (the project's jansson rule): functions taking `const json_t *` borrow; every json_t **out
+ * receives a new reference, set only on success. Functions return 0, or -1 with err filled
+ * ("synapse: PUT /_synapse/admin/v2/users/@bob:example.gov: 403 M_FORBIDDEN: You are not a server admin").
+ * A driver leaves a function NULL when the server cannot do it; callers then say
+ * "not available on <driver>" instead of crashing. */
+#ifndef MSGADM_DRIVER_H
+#define MSGADM_DRIVER_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "http.h"
+#include "msg_err.h"
+
+/* How far a server lets msgadm hold a policy field. */
+enum capability_level {
+	CAP_MANAGED,     /* read and written through the API */
+	CAP_OBSERVED,    /* read only: drift is reported, not fixed */
+	CAP_CONFIG,      /* lives in the server's configuration file */
+	CAP_UNSUPPORTED, /* the server has no such thing, or msgadm cannot reach it yet */
+};
+
+struct capability {
+	const char *path;  /* policy path: "users.list[].email", "invites.registration" */
+	enum capability_level level;
+	const char *note;  /* how: "PUT /_synapse/admin/v2/users (threepids)", "homeserver.yaml: ..." */
+};
+
+struct session {
+	const struct driver *driver;
+	const struct context *context;
+	struct http_client *http;
+	char *whoami;      /* the token's own account (local id), cached by session_whoami */
+	void *priv;
+};
+
+struct driver {
+	const char *name;
+	const struct capability *capabilities; /* ends with path NULL */
+
+	int (*open)(struct session *s, struct msg_err *err);
+	void (*close)(struct session *s);
+	/* {"server_version": "...", ...}: whatever the server tells about itself. */
+	int (*server_info)(struct session *s, json_t **info, struct msg_err *err);
+	/* The local id of the account the token belongs to. */
+	int (*whoami)(struct session *s, char **id, struct msg_err *err);
+
+	/* All accounts, as an object id -> user, deactivated included, in as few requests as the API
+	 * allows. Fields the list API lacks (e.g. email) are filled only for the ids in `details`
+	 * (an array of ids), or for all users when details is json_true(). */
+	int (*list_users)(struct session *s, const json_t *details, json_t **users, struct msg_err *err);
+	/* One user; *user = NULL (and 0 returned) when it does not exist. */
+	int (*get_user)(struct session *s, const char *id, json_t **user, struct msg_err *err);
+	int (*create_user)(struct session *s, const json_t *user, struct msg_err *err);
+	/* Sets the fields present in `fields` (display_name, email, admin). */
+	int (*update_user)(struct session *s, const char *id, const json_t *fields, struct msg_err *err);
+	int (*deactivate_user)(struct session *s, const char *id, struct msg_err *err);
+	int (*reactivate_user)(struct session *s, const char *id, struct msg_err *err);
+
+	/* Registration/invite tokens, as an object name -> token. */
+	int (*list_tokens)(struct session *s, json_t **tokens, struct msg_err *err);
+	int (*create_token)(struct session *s, const json_t *token, json_t **created, struct msg_err *err);
+	int (*update_token)(struct session *s, const char *name, const json_t *fields, struct msg_err *err);
+	int (*delete_token)(struct session *s, const char *name, struct msg_err *err);
+
+	/* For CAP_CONFIG sections: the server configuration fragment that would hold `section` of the
+	 * policy (e.g. "federation"), as text; NULL when the driver has nothing to render. */
+	char *(*render_config)(const char *section, const json_t *value);
+};
+
+const struct driver *driver_find(const char *name);
+extern const struct driver drv_synapse;
+
+/* The level and note for a policy path; CAP_UNSUPPORTED with NULL note when the table is silent. */
+enum capability_level driver_capability(const struct driver *d, const char *path, const char **note);
+const char *capability_level_name(enum capability_level level);
+
+/* Opens a session for ctx: reads the token, makes the HTTP client, calls the driver's open.
+ * trace is the -v stream or NULL. */
+int session_open(const struct context *ctx, FILE *trace, struct session **out, struct msg_err *err);
+void session_close(struct session *s);
+/* The token's own account (local id), asked once per session; borrowed. */
+int session_whoami(struct session *s, const char **id, struct msg_err *err);
+
+#endif

@@ -1,0 +1,175 @@
+/* The Matrix Synapse driver: admin API v1/v2, Synapse 1.67 and later.
+ * Real servers answer booleans as 0/1, paginate with a string next_token that is absent on the last
+ * page, and answer unknown endpoints with 400 M_UNRECOGNIZED: see tests/emu/synapse_emu.py. */
+#include "synapse.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "exitcode.h"
+
+const struct capability synapse_capabilities[] = {
+	{"users.list[].display_name", CAP_MANAGED, "PUT /_synapse/admin/v2/users/<id> (displayname)"},
+	{"users.list[].email", CAP_MANAGED, "PUT /_synapse/admin/v2/users/<id> (threepids)"},
+	{"users.list[].admin", CAP_MANAGED, "PUT /_synapse/admin/v2/users/<id> (admin)"},
+	{"users.list[].active", CAP_MANAGED, "POST /_synapse/admin/v1/deactivate, PUT deactivated: false"},
+	{"users.manage", CAP_MANAGED, "GET /_synapse/admin/v2/users"},
+	{"invites.tokens", CAP_MANAGED, "/_synapse/admin/v1/registration_tokens"},
+	{"invites.registration", CAP_CONFIG, "homeserver.yaml: enable_registration, registration_requires_token"},
+	{"invites.allowed_domains", CAP_CONFIG, "homeserver.yaml: allowed_local_3pids"},
+	{"invites.guests", CAP_CONFIG, "homeserver.yaml: allow_guest_access"},
+	{"federation", CAP_CONFIG, "homeserver.yaml: federation_domain_whitelist"},
+	{"retention.default", CAP_CONFIG, "homeserver.yaml: retention.default_policy"},
+	{"retention.rooms", CAP_UNSUPPORTED, "per-room m.room.retention state is not written by this version"},
+	{NULL, CAP_UNSUPPORTED, NULL},
+};
+
+int syn_bool(const json_t *v)
+{
+	return json_is_true(v) || (json_is_integer(v) && json_integer_value(v) != 0);
+}
+
+char *syn_user_path_id(const struct session *s, const char *local)
+{
+	char *raw = NULL, *escaped;
+
+	if (asprintf(&raw, "@%s:%s", local, s->context->server) < 0)
+		return NULL;
+	escaped = http_escape(raw);
+	free(raw);
+	return escaped;
+}
+
+char *syn_local_part(const struct session *s, const char *user_id)
+{
+	const char *colon;
+
+	if (user_id == NULL || user_id[0] != '@' || (colon = strchr(user_id, ':')) == NULL ||
+	    strcmp(colon + 1, s->context->server) != 0)
+		return NULL;
+	return strndup(user_id + 1, (size_t)(colon - user_id - 1));
+}
+
+static int status_class(long status)
+{
+	if (status == 401 || status == 403)
+		return EXIT_NOPERM;
+	if (status == 429)
+		return EXIT_TEMPFAIL;
+	if (status >= 500)
+		return EXIT_UNAVAILABLE;
+	return EXIT_FAILURE_;
+}
+
+/* Strips the query string from a path for messages. */
+static void path_only(char *out, size_t size, const char *path)
+{
+	size_t n = strcspn(path, "?");
+
+	snprintf(out, size, "%.*s", (int)(n < size ? n : size - 1), path);
+}
+
+static int reply_error(const char *method, const char *where, const struct http_reply *r, struct msg_err *err)
+{
+	const char *errcode = json_string_value(json_object_get(r->json, "errcode"));
+	const char *error = json_string_value(json_object_get(r->json, "error"));
+
+	if (errcode == NULL)
+		return err_set(err, status_class(r->status) == EXIT_FAILURE_ ? EXIT_PROTOCOL : status_class(r->status),
+			       "synapse: %s %s: %ld with a reply that is not a Matrix error (%.60s%s)", method, where,
+			       r->status, r->body, r->body_len > 60 ? "..." : "");
+	if (r->status == 400 && strcmp(errcode, "M_UNRECOGNIZED") == 0)
+		return err_set(err, EXIT_PROTOCOL, "synapse: %s %s: 400 M_UNRECOGNIZED: %s (is this Synapse 1.67 or later?)",
+			       method, where, error ? error : "");
+	return err_set(err, status_class(r->status), "synapse: %s %s: %ld %s: %s", method, where, r->status, errcode,
+		       error ? error : "");
+}
+
+int syn_call(struct session *s, const char *method, const char *path, const json_t *body, enum http_retry retry,
+	     const long *allowed, long *status, json_t **reply, struct msg_err *err)
+{
+	struct http_reply r = {0};
+	char where[512];
+	int rc = -1;
+
+	path_only(where, sizeof(where), path);
+	if (http_request(s->http, method, path, body, retry, &r, err) != 0)
+		return -1;
+	if (status != NULL)
+		*status = r.status;
+	for (const long *a = allowed; a && *a; a++)
+		if (*a == r.status) {
+			rc = 0;
+			goto done;
+		}
+	if (r.status < 200 || r.status > 299) {
+		reply_error(method, where, &r, err);
+		goto done;
+	}
+	if (reply != NULL && !json_is_object(r.json)) {
+		err_set(err, EXIT_PROTOCOL, "synapse: %s %s: %ld but the reply is not a JSON object (%.60s%s)", method,
+			where, r.status, r.body, r.body_len > 60 ? "..." : "");
+		goto done;
+	}
+	if (reply != NULL)
+		*reply = json_incref(r.json);
+	rc = 0;
+done:
+	http_reply_clear(&r);
+	return rc;
+}
+
+static int synapse_server_info(struct session *s, json_t **info, struct msg_err *err)
+{
+	json_t *r = NULL;
+
+	if (syn_call(s, "GET", "/_synapse/admin/v1/server_version", NULL, HTTP_IDEMPOTENT, NULL, NULL, &r, err) != 0)
+		return -1;
+	if (!json_is_string(json_object_get(r, "server_version"))) {
+		json_decref(r);
+		return err_set(err, EXIT_PROTOCOL,
+			       "synapse: GET /_synapse/admin/v1/server_version: reply lacks server_version");
+	}
+	*info = r;
+	return 0;
+}
+
+static int synapse_whoami(struct session *s, char **id, struct msg_err *err)
+{
+	const char *path = "/_matrix/client/v3/account/whoami";
+	json_t *r = NULL;
+	const char *user_id;
+	char *local;
+
+	if (syn_call(s, "GET", path, NULL, HTTP_IDEMPOTENT, NULL, NULL, &r, err) != 0)
+		return -1;
+	user_id = json_string_value(json_object_get(r, "user_id"));
+	local = syn_local_part(s, user_id);
+	if (local == NULL) {
+		err_set(err, EXIT_PROTOCOL, "synapse: GET %s: the token belongs to '%s', not a user of %s", path,
+			user_id ? user_id : "?", s->context->server);
+		json_decref(r);
+		return -1;
+	}
+	json_decref(r);
+	*id = local;
+	return 0;
+}
+
+const struct driver drv_synapse = {
+	.name = "synapse",
+	.capabilities = synapse_capabilities,
+	.server_info = synapse_server_info,
+	.whoami = synapse_whoami,
+	.list_users = synapse_list_users,
+	.get_user = synapse_get_user,
+	.create_user = synapse_create_user,
+	.update_user = synapse_update_user,
+	.deactivate_user = synapse_deactivate_user,
+	.reactivate_user = synapse_reactivate_user,
+	.list_tokens = synapse_list_tokens,
+	.create_token = synapse_create_token,
+	.update_token = synapse_update_token,
+	.delete_token = synapse_delete_token,
+	.render_config = synapse_render_config,
+};

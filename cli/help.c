@@ -1,0 +1,49 @@
+/* Help text, all of it from the command table. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+void help_usage(FILE *out, const struct command *cmd)
+{
+	fprintf(out, "usage: msgadm %s%s%s\n", cmd->name, cmd->synopsis && *cmd->synopsis ? " " : "",
+		cmd->synopsis ? cmd->synopsis : "");
+}
+
+void help_overview(FILE *out)
+{
+	fputs("usage: msgadm [--context NAME] [-o text|json|yaml] [-v] [-q] COMMAND [ARGS]\n\n"
+	      "Administer self-hosted messaging servers (Synapse, ejabberd, Mattermost) from policy.\n\n"
+	      "Commands:\n",
+	      out);
+	for (size_t i = 0; command_table[i] != NULL; i++)
+		fprintf(out, "  %-20s %s\n", command_table[i]->name, command_table[i]->summary);
+	fputs("\nGlobal options:\n"
+	      "  --context NAME       use this connection profile (also MSGADM_CONTEXT)\n"
+	      "  -o, --output FORMAT  text (default), json or yaml\n"
+	      "  -v, --verbose        trace HTTP requests on stderr (secrets redacted)\n"
+	      "  -q, --quiet          print only results and errors\n"
+	      "\nSee 'msgadm help COMMAND' and msgadm(1).\n",
+	      out);
+}
+
+void help_command(FILE *out, const struct command *cmd)
+{
+	help_usage(out, cmd);
+	fprintf(out, "\n%s\n", cmd->summary);
+	if (cmd->description != NULL)
+		fprintf(out, "\n%s\n", cmd->description);
+	if (cmd->options[0].name != NULL)
+		fputs("\nOptions:\n", out);
+	for (int i = 0; i < CMD_MAX_OPTIONS && cmd->options[i].name; i++) {
+		const struct cmd_option *o = &cmd->options[i];
+		char left[64];
+
+		if (o->short_name)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->name, o->arg ? " " : "",
+				 o->arg ? o->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+		fprintf(out, "  %-24s %s\n", left, o->help);
+	}
+}

@@ -1,0 +1,66 @@
+/* Imperative commands (user create, invite revoke, ...) run through the same engine as apply: they
+ * build a change list, pass the same safety checks, and report outcomes the same way. */
+#include <string.h>
+
+#include "cli.h"
+#include "exitcode.h"
+#include "plan.h"
+#include "safety.h"
+
+static int needs_admin_check(const json_t *changes)
+{
+	json_t *c;
+	size_t i;
+
+	json_array_foreach(changes, i, c)
+	{
+		const char *op = json_string_value(json_object_get(c, "op"));
+		const json_t *admin = json_object_get(json_object_get(json_object_get(c, "fields"), "admin"), "to");
+
+		if (strcmp(op, "deactivate") == 0 || json_is_false(admin))
+			return 1;
+	}
+	return 0;
+}
+
+int cli_run_changes(struct cli *cli, json_t *changes, bool force)
+{
+	json_t *actual = NULL, *plan = NULL, *results = NULL, *users = NULL;
+	struct session *s;
+	const char *acting = NULL;
+	int failed, status = 0;
+
+	if (cli_session(cli, &s) != 0)
+		return cli_failed(cli);
+	if (needs_admin_check(changes)) {
+		if (session_whoami(s, &acting, &cli->err) != 0 ||
+		    (s->driver->list_users && s->driver->list_users(s, NULL, &users, &cli->err) != 0)) {
+			status = cli_failed(cli);
+			goto done;
+		}
+		actual = json_pack("{s:o*}", "users", users);
+		if (safety_check(NULL, actual, changes, acting, force, &cli->err) != 0) {
+			status = cli_failed(cli);
+			goto done;
+		}
+	}
+	plan = json_pack("{s:O}", "changes", changes);
+	failed = plan_apply(s, plan, cli->output == OUTPUT_TEXT && !cli->quiet ? cli->out : NULL, &results);
+	if (cli->output != OUTPUT_TEXT)
+		cli_print(cli, results, NULL);
+	if (failed > 0) {
+		json_t *r = NULL, *each;
+		size_t i;
+
+		json_array_foreach(results, i, each) if (r == NULL && strcmp(json_string_value(json_object_get(each, "status")), "ok") != 0) r = each;
+		/* the first failure's own status tells the most (77 for 403, 69 unreachable, ...) */
+		int exit = (int)json_integer_value(json_object_get(r, "exit"));
+		status = cli_fail(cli, exit ? exit : EXIT_FAILURE_, "%s",
+				  json_string_value(json_object_get(r, "message")));
+	}
+done:
+	json_decref(results);
+	json_decref(plan);
+	json_decref(actual);
+	return status;
+}

@@ -1,0 +1,45 @@
+/* Planning and applying: read the live state a policy manages, diff it, guard it, carry it out.
+ *
+ * A plan is a JSON document (what `plan -o json` prints and `plan --out` saves):
+ *   {"format": "msgadm-plan/1", "context": "prod", "driver": "synapse", "server": "example.gov",
+ *    "acting": "admin", "state_digest": "sha256:...", "policy": {...}, "changes": [...],
+ *    "notes": [{"path": "invites.registration", "level": "config-managed", "message": "...",
+ *               "fragment": "..."}], "summary": {"add": 1, "change": 2, "remove": 0}}
+ * `apply PLAN` re-reads the state the policy covers and refuses when its digest differs. */
+#ifndef MSGADM_PLAN_H
+#define MSGADM_PLAN_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "driver.h"
+#include "msg_err.h"
+#include "policy.h"
+
+/* Reads the canonical state the policy manages: {"users": {...}, "tokens": {...}}. */
+int state_read(struct session *s, const json_t *policy, json_t **actual, struct msg_err *err);
+/* "sha256:<hex>" of the state in canonical form; a malloc'd string. */
+char *state_digest(const json_t *actual);
+
+/* Builds the plan for policy against the session's server. */
+int plan_build(struct session *s, const struct policy *policy, bool force, json_t **plan, struct msg_err *err);
+/* Checks a saved plan against the session: same server, same driver, state unchanged since. */
+int plan_verify(struct session *s, const json_t *plan, struct msg_err *err);
+/* Human-readable plan, and one change the same way (apply's progress lines reuse it). */
+void plan_print(FILE *out, const json_t *plan);
+void plan_print_change(FILE *out, const json_t *change);
+/* Loads a saved plan file (EXIT_NOINPUT / EXIT_DATAERR on trouble). */
+int plan_load(const char *file, json_t **plan, struct msg_err *err);
+int plan_save(const char *file, const json_t *plan, struct msg_err *err);
+
+/* Applies the plan's changes in order, printing each outcome to progress (may be NULL).
+ * *results gets [{"change": {...}, "status": "ok"|"failed"|"not attempted", "message": "..."}].
+ * Returns the number of changes that did not succeed. A failure that will sink every later request
+ * (401/403, server unreachable) stops the run; the rest are "not attempted". */
+int plan_apply(struct session *s, const json_t *plan, FILE *progress, json_t **results);
+
+/* The live state as a policy document (export). */
+int export_policy(struct session *s, json_t **policy, struct msg_err *err);
+
+#endif

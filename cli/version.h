@@ -1,0 +1,1 @@
+#define MSGADM_VERSION "0.1.0"

@@ -1,0 +1,109 @@
+/* msgadm apply -f FILE | PLAN: make the server match the policy. */
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "exitcode.h"
+#include "plan.h"
+
+/* On a terminal, asks; elsewhere --yes is required. */
+static int confirmed(struct cli *cli, const struct cmd_args *args)
+{
+	char answer[16];
+
+	if (args_flag(args, "yes"))
+		return 1;
+	if (!cli->tty) {
+		cli_fail(cli, EXIT_USAGE, "not a terminal: give --yes to apply without asking");
+		return 0;
+	}
+	fputs("\nApply these changes? Only 'yes' is accepted: ", cli->out);
+	fflush(cli->out);
+	if (fgets(answer, sizeof(answer), stdin) == NULL || strcmp(answer, "yes\n") != 0) {
+		cli_fail(cli, EXIT_FAILURE_, "apply cancelled; nothing was changed");
+		return 0;
+	}
+	return 1;
+}
+
+static int exec_apply(struct cli *cli, const struct cmd_args *args)
+{
+	const char *file = args_value(args, "file");
+	struct policy *p = NULL;
+	struct session *s;
+	json_t *plan = NULL, *results = NULL;
+	int failed, status;
+
+	if ((file == NULL) == (args->argc == 0)) {
+		status = cli_fail(cli, EXIT_USAGE, "give either -f FILE or a saved PLAN\nusage: msgadm apply %s",
+				  args->cmd->synopsis);
+		goto done;
+	}
+	if (file != NULL) {
+		if (policy_load(file, &p, &cli->err) != 0 || cli_session(cli, &s) != 0 ||
+		    plan_build(s, p, args_flag(args, "force"), &plan, &cli->err) != 0) {
+			status = cli_failed(cli);
+			goto done;
+		}
+	} else if (plan_load(args->argv[0], &plan, &cli->err) != 0 || cli_session(cli, &s) != 0 ||
+		   plan_verify(s, plan, &cli->err) != 0) {
+		status = cli_failed(cli);
+		goto done;
+	}
+	if (json_array_size(json_object_get(plan, "changes")) == 0) {
+		if (cli->output == OUTPUT_TEXT)
+			plan_print(cli->out, plan);
+		else {
+			results = json_pack("{s:[]}", "results");
+			cli_print(cli, results, NULL);
+		}
+		status = EXIT_OK;
+		goto done;
+	}
+	if (cli->output == OUTPUT_TEXT && !cli->quiet)
+		plan_print(cli->out, plan);
+	if (!confirmed(cli, args)) {
+		status = cli_failed(cli);
+		goto done;
+	}
+	if (cli->output == OUTPUT_TEXT)
+		fputs("\nApplying:\n", cli->out);
+	failed = plan_apply(s, plan, cli->output == OUTPUT_TEXT ? cli->out : NULL, &results);
+	if (cli->output != OUTPUT_TEXT) {
+		json_t *report = json_pack("{s:O,s:i}", "results", results, "failed", failed);
+		cli_print(cli, report, NULL);
+		json_decref(report);
+	} else {
+		fprintf(cli->out, "\nApply: %zu changes, %d failed.\n",
+			json_array_size(json_object_get(plan, "changes")), failed);
+	}
+	status = EXIT_OK;
+	if (failed > 0)
+		status = cli_fail(cli, EXIT_PARTIAL, "%d of %zu changes did not succeed", failed,
+				  json_array_size(json_object_get(plan, "changes")));
+done:
+	json_decref(results);
+	json_decref(plan);
+	policy_free(p);
+	return status;
+}
+
+const struct command cmd_apply = {
+	.name = "apply",
+	.synopsis = "-f FILE | PLAN [--yes] [--force]",
+	.summary = "change the server to match a policy or a saved plan",
+	.description = "With -f, plans again and applies. With a saved PLAN, first checks that the live\n"
+		       "state still matches the digest the plan was made from. Changes are applied in a\n"
+		       "safe order (creations first, deactivations last); each outcome is reported.\n"
+		       "Exits 3 when some changes failed.",
+	.options = {
+		{"file", 'f', "FILE", "the policy to apply", "file"},
+		{"yes", 'y', NULL, "do not ask for confirmation", NULL},
+		{"force", 0, NULL, "allow deactivating or demoting the acting or last admin", NULL},
+	},
+	.min_args = 0,
+	.max_args = 1,
+	.arg_complete = "file",
+	.flags = CMD_NEEDS_SERVER | CMD_CHANGES_STATE,
+	.exec = exec_apply,
+};

@@ -1,0 +1,22 @@
+/* msgadm invite revoke NAME */
+#include "cli.h"
+
+static int exec_invite_revoke(struct cli *cli, const struct cmd_args *args)
+{
+	json_t *changes = json_pack("[{s:s,s:s,s:s}]", "op", "delete", "type", "token", "key", args->argv[0]);
+	int status = cli_run_changes(cli, changes, false);
+
+	json_decref(changes);
+	return status;
+}
+
+const struct command cmd_invite_revoke = {
+	.name = "invite revoke",
+	.synopsis = "NAME",
+	.summary = "delete a registration (invite) token",
+	.min_args = 1,
+	.max_args = 1,
+	.arg_complete = "token",
+	.flags = CMD_NEEDS_SERVER | CMD_CHANGES_STATE,
+	.exec = exec_invite_revoke,
+};

@@ -1,0 +1,147 @@
+# Shared helpers for end-to-end tests: source it from tests/e2e/tNNNN-*.sh.
+# Each test prints "ok - title" or "not ok - title"; tests/run counts them.
+# Style borrowed from git's test suite: small blocks that read like specs.
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+MSGADM=${MSGADM:-$TOP/build/msgadm}
+T=$(mktemp -d "${TMPDIR:-/tmp}/msgadm-e2e.XXXXXX")
+EMU_PID=
+export HOME="$T/home"
+mkdir -p "$HOME"
+unset MSGADM_CONTEXT XDG_CONFIG_HOME
+export MSGADM_CONFIG="$T/config.yaml"
+
+cleanup() {
+	[ -n "$EMU_PID" ] && kill "$EMU_PID" 2>/dev/null && wait "$EMU_PID" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+
+say() { printf '%s\n' "$*"; }
+
+# test_expect_success 'title' 'shell code'
+test_expect_success() {
+	if (eval "$2") >"$T/out.log" 2>&1; then
+		say "ok - $1"
+	else
+		say "not ok - $1"
+		sed 's/^/#   /' "$T/out.log" | tail -n 40
+	fi
+}
+
+# test_expect_code N 'title' 'shell code': the code's last command must exit N.
+test_expect_code() {
+	(eval "$3") >"$T/out.log" 2>&1
+	rc=$?
+	if [ "$rc" -eq "$1" ]; then
+		say "ok - $2"
+	else
+		say "not ok - $2 (exit $rc, wanted $1)"
+		sed 's/^/#   /' "$T/out.log" | tail -n 40
+	fi
+}
+
+# msgadm under test; stdout and stderr to $T/stdout and $T/stderr, returns its status.
+run() {
+	"$MSGADM" "$@" >"$T/stdout" 2>"$T/stderr"
+}
+
+# expect_status N msgadm-args...: runs msgadm and checks its exit status.
+expect_status() {
+	want=$1
+	shift
+	run "$@"
+	rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		echo "msgadm $*: exit $rc, wanted $want"
+		echo "--- stdout"; cat "$T/stdout"; echo "--- stderr"; cat "$T/stderr"
+		return 1
+	fi
+}
+
+# grep_in FILE PATTERN: fixed-string search with a useful failure message.
+grep_in() {
+	if ! grep -qF -- "$2" "$1"; then
+		echo "expected '$2' in $(basename "$1"):"
+		cat "$1"
+		return 1
+	fi
+}
+
+not_in() {
+	if grep -qF -- "$2" "$1"; then
+		echo "did not expect '$2' in $(basename "$1"):"
+		cat "$1"
+		return 1
+	fi
+}
+
+# HTTP to the emulator's control endpoints (test-only), with Python so tests need no curl.
+emu() { # emu METHOD PATH [JSON]
+	python3 - "$EMU_URL" "$@" <<'PY'
+import sys, urllib.request
+base, method, path = sys.argv[1], sys.argv[2], sys.argv[3]
+data = sys.argv[4].encode() if len(sys.argv) > 4 else None
+req = urllib.request.Request(base + path, data=data, method=method, headers={"Content-Type": "application/json"})
+with urllib.request.urlopen(req, timeout=10) as r:
+    sys.stdout.write(r.read().decode())
+PY
+}
+
+emu_state() { emu GET /_emu/state; }
+emu_fault() { emu POST /_emu/fault "$1" >/dev/null; }
+emu_clear_faults() { emu DELETE /_emu/fault >/dev/null; }
+emu_writes() { emu GET /_emu/requests | python3 -c 'import json,sys; print(json.load(sys.stdin)["writes"])'; }
+
+# start_synapse_emu [extra flags]: starts the emulator on a free loopback port, writes tokens and a
+# contexts file with: emu (admin), user (non-admin token), badtoken, down (nothing listens), envtok.
+start_synapse_emu() {
+	umask 077
+	printf 'syt_admin_%s\n' "$$" >"$T/admin.token"
+	printf 'syt_alice_%s\n' "$$" >"$T/user.token"
+	printf 'syt_bogus_token\n' >"$T/bad.token"
+	python3 "$TOP/tests/emu/synapse_emu.py" --port 0 --port-file "$T/port" --server-name example.test \
+		--admin-token-file "$T/admin.token" --user-token-file "$T/user.token" "$@" >"$T/emu.log" 2>&1 &
+	EMU_PID=$!
+	i=0
+	while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	if [ ! -s "$T/port" ]; then
+		echo "not ok - the Synapse emulator did not start"; cat "$T/emu.log"; exit 1
+	fi
+	EMU_URL="http://127.0.0.1:$(cat "$T/port")"
+	cat >"$MSGADM_CONFIG" <<CFG
+current_context: emu
+contexts:
+  - name: emu
+    driver: synapse
+    url: $EMU_URL
+    server: example.test
+    token_file: $T/admin.token
+    retries: 2
+    timeout: 10
+  - name: user
+    driver: synapse
+    url: $EMU_URL
+    server: example.test
+    token_file: $T/user.token
+  - name: badtoken
+    driver: synapse
+    url: $EMU_URL
+    server: example.test
+    token_file: $T/bad.token
+  - name: down
+    driver: synapse
+    url: http://127.0.0.1:1
+    server: example.test
+    token_file: $T/admin.token
+    retries: 1
+    connect_timeout: 2
+  - name: envtok
+    driver: synapse
+    url: $EMU_URL
+    server: example.test
+    token_env: MSGADM_TEST_TOKEN
+CFG
+	chmod 600 "$MSGADM_CONFIG"
+	umask 022
+}
