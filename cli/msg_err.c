@@ -11,6 +11,7 @@ int err_set(struct msg_err *err, int status, const char *fmt, ...)
 	if (err == NULL)
 		return -1;
 	err->status = status;
+	err->unknown_outcome = false; /* a new error says nothing about an earlier request */
 	va_start(ap, fmt);
 	vsnprintf(err->text, sizeof(err->text), fmt, ap);
 	va_end(ap);

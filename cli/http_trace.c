@@ -1,0 +1,137 @@
+#include "http_trace.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TRACE_BODY_MAX 2000
+
+static const char *const secret_keys[] = {"password", "new_password", "access_token"};
+
+static bool is_secret_key(const char *key)
+{
+	for (size_t i = 0; i < sizeof(secret_keys) / sizeof(secret_keys[0]); i++)
+		if (strcmp(key, secret_keys[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Replaces the values of secret keys, at any depth, in a copy the caller owns. */
+static void redact_json(json_t *value)
+{
+	size_t i;
+	json_t *item;
+
+	if (json_is_object(value)) {
+		for (void *it = json_object_iter(value); it != NULL; it = json_object_iter_next(value, it)) {
+			if (is_secret_key(json_object_iter_key(it)))
+				json_object_iter_set_new(value, it, json_string("<redacted>"));
+			else
+				redact_json(json_object_iter_value(it));
+		}
+	} else if (json_is_array(value)) {
+		json_array_foreach(value, i, item) redact_json(item);
+	}
+}
+
+/* Returns a malloc'd copy of text with every occurrence of secret replaced, or NULL when out of memory. */
+static char *replace_secret(const char *text, const char *secret)
+{
+	static const char mark[] = "<redacted>";
+	size_t slen = secret != NULL ? strlen(secret) : 0;
+	size_t count = 0;
+	const char *p, *hit;
+	char *out, *o;
+
+	if (slen == 0)
+		return strdup(text);
+	for (p = text; (hit = strstr(p, secret)) != NULL; p = hit + slen)
+		count++;
+	out = malloc(strlen(text) + count * sizeof(mark) + 1);
+	if (out == NULL)
+		return NULL;
+	o = out;
+	for (p = text; (hit = strstr(p, secret)) != NULL; p = hit + slen) {
+		memcpy(o, p, (size_t)(hit - p));
+		o += hit - p;
+		memcpy(o, mark, sizeof(mark) - 1);
+		o += sizeof(mark) - 1;
+	}
+	strcpy(o, p);
+	return out;
+}
+
+static void free_wiped(char *s)
+{
+	if (s != NULL) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
+void http_trace_line(FILE *out, const char *secret, const char *fmt, ...)
+{
+	char *raw = NULL, *line = NULL;
+	va_list ap;
+	int n;
+
+	if (out == NULL)
+		return;
+	va_start(ap, fmt);
+	n = vasprintf(&raw, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	line = replace_secret(raw, secret);
+	if (line != NULL) {
+		/* A server's reply must not drive the terminal. */
+		for (char *c = line; *c != '\0'; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = ' ';
+		fprintf(out, "%s\n", line);
+	}
+	free_wiped(raw);
+	free_wiped(line);
+}
+
+void http_trace_body(FILE *out, const char *secret, const char *prefix, const json_t *json, const char *text,
+		     size_t len)
+{
+	json_t *copy = NULL;
+	char *dump = NULL, *clean = NULL;
+	size_t shown, total;
+
+	if (out == NULL || (json == NULL && len == 0))
+		return;
+	if (json != NULL) {
+		copy = json_deep_copy(json);
+		if (copy == NULL)
+			goto done;
+		redact_json(copy);
+		dump = json_dumps(copy, JSON_COMPACT | JSON_ENCODE_ANY);
+	} else {
+		dump = strndup(text, len); /* stops at a NUL byte in the body, which is fine for a trace */
+	}
+	if (dump == NULL)
+		goto done;
+	/* Redact before cutting, so that a secret straddling the cut cannot show in part. */
+	clean = replace_secret(dump, secret);
+	if (clean == NULL)
+		goto done;
+	total = strlen(clean);
+	shown = total;
+	if (shown > TRACE_BODY_MAX) {
+		shown = TRACE_BODY_MAX;
+		while (shown > 0 && ((unsigned char)clean[shown] & 0xc0) == 0x80)
+			shown--; /* do not split a UTF-8 sequence */
+		http_trace_line(out, secret, "%s%.*s... (%zu more bytes)", prefix, (int)shown, clean,
+				total - shown);
+	} else {
+		http_trace_line(out, secret, "%s%s", prefix, clean);
+	}
+done:
+	free_wiped(dump);
+	free_wiped(clean);
+	json_decref(copy);
+}

@@ -1,0 +1,20 @@
+/* The -v trace of cli/http.c, kept apart so that every traced byte passes through one redaction path:
+ * JSON fields named in http_trace.c are replaced by "<redacted>", then every occurrence of the secret
+ * (the bearer token) is, then control characters are replaced by spaces. Internal to http.c. */
+#ifndef MSGADM_HTTP_TRACE_H
+#define MSGADM_HTTP_TRACE_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Writes one formatted line to out (a no-op when out is NULL); secret may be NULL. */
+void http_trace_line(FILE *out, const char *secret, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Writes a body as one line starting with prefix ("> " or "< "): json, redacted and compact, when it
+ * is not NULL, else the raw text; cut after 2000 characters. Nothing is written for an empty body. */
+void http_trace_body(FILE *out, const char *secret, const char *prefix, const json_t *json, const char *text,
+		     size_t len);
+
+#endif
