@@ -45,9 +45,20 @@ int cli_run_changes(struct cli *cli, json_t *changes, bool force)
 		}
 	}
 	plan = json_pack("{s:O}", "changes", changes);
-	failed = plan_apply(s, plan, cli->output == OUTPUT_TEXT && !cli->quiet ? cli->out : NULL, &results);
-	if (cli->output != OUTPUT_TEXT)
+	/* outcomes are reported once: done on stdout, a failure as the command's error on stderr */
+	failed = plan_apply(s, plan, NULL, &results);
+	if (cli->output != OUTPUT_TEXT) {
 		cli_print(cli, results, NULL);
+	} else if (failed == 0 && !cli->quiet) {
+		json_t *c;
+		size_t i;
+
+		json_array_foreach(changes, i, c)
+		{
+			plan_print_change(cli->out, c);
+			fputs("      done\n", cli->out);
+		}
+	}
 	if (failed > 0) {
 		json_t *r = NULL, *each;
 		size_t i;

@@ -54,6 +54,9 @@ static size_t admins_after(const json_t *actual_users, const json_t *changes)
 			continue;
 		if (removes_admin(c))
 			json_object_del(admins, key_of(c));
+		else if (strcmp(op_of(c), "reactivate") == 0 &&
+			 json_is_true(json_object_get(json_object_get(actual_users, key_of(c)), "admin")))
+			json_object_set_new(admins, key_of(c), json_true());
 		else if (strcmp(op_of(c), "create") == 0 &&
 			 json_is_true(json_object_get(json_object_get(c, "after"), "admin")))
 			json_object_set_new(admins, key_of(c), json_true());

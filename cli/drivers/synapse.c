@@ -29,15 +29,17 @@ int syn_bool(const json_t *v)
 	return json_is_true(v) || (json_is_integer(v) && json_integer_value(v) != 0);
 }
 
+/* Synapse takes "@" and ":" raw in admin paths (observed on 1.67), which keeps messages readable;
+ * the parts in between are escaped, since a localpart may hold "/" or "=". */
 char *syn_user_path_id(const struct session *s, const char *local)
 {
-	char *raw = NULL, *escaped;
+	char *l = http_escape(local), *d = http_escape(s->context->server), *out = NULL;
 
-	if (asprintf(&raw, "@%s:%s", local, s->context->server) < 0)
-		return NULL;
-	escaped = http_escape(raw);
-	free(raw);
-	return escaped;
+	if (l == NULL || d == NULL || asprintf(&out, "@%s:%s", l, d) < 0)
+		out = NULL;
+	free(l);
+	free(d);
+	return out;
 }
 
 char *syn_local_part(const struct session *s, const char *user_id)

@@ -176,20 +176,32 @@ int synapse_delete_token(struct session *s, const char *name, struct msg_err *er
 	return rc;
 }
 
-static char *list_lines(const char *head, const json_t *items, const char *fmt_item)
+/* "head" then fmt_item for each string of items; "head []" for an empty list. With escape_dots,
+ * dots are written as "\\." so that a domain reads literally inside a regular expression. */
+static char *list_lines(const char *head, const json_t *items, const char *fmt_item, int escape_dots)
 {
-	size_t cap = 256 + json_array_size(items) * 300, used;
+	size_t cap = 256 + json_array_size(items) * 600, used;
 	char *out = malloc(cap);
+	char item[512];
 	json_t *v;
 	size_t i;
 
 	if (out == NULL)
 		return NULL;
-	used = (size_t)snprintf(out, cap, "%s", head);
+	used = (size_t)snprintf(out, cap, "%s%s", head, json_array_size(items) ? "" : " []");
 	json_array_foreach(items, i, v)
 	{
+		const char *s = json_string_value(v);
+		size_t n = 0;
+
+		for (; s && *s && n + 3 < sizeof(item); s++) {
+			if (escape_dots && *s == '.')
+				item[n++] = '\\';
+			item[n++] = *s;
+		}
+		item[n] = '\0';
 		if (used < cap)
-			used += (size_t)snprintf(out + used, cap - used, fmt_item, json_string_value(v));
+			used += (size_t)snprintf(out + used, cap - used, fmt_item, item);
 	}
 	return out;
 }
@@ -212,15 +224,14 @@ char *synapse_render_config(const char *section, const json_t *value)
 	if (strcmp(section, "invites.guests") == 0)
 		return strdup(json_is_true(value) ? "allow_guest_access: true" : "allow_guest_access: false");
 	if (strcmp(section, "invites.allowed_domains") == 0)
-		return list_lines("allowed_local_3pids:", value,
-				  "\n  - medium: email\n    pattern: '^[^@]+@%s$'");
+		return list_lines("allowed_local_3pids:", value, "\n  - medium: email\n    pattern: '^[^@]+@%s$'", 1);
 	if (strcmp(section, "federation") == 0) {
 		mode = json_string_value(json_object_get(value, "mode"));
 		if (mode != NULL && strcmp(mode, "open") == 0)
 			return strdup("# no federation_domain_whitelist (federate with everyone)");
 		if (mode != NULL && strcmp(mode, "closed") == 0)
 			return strdup("federation_domain_whitelist: []");
-		return list_lines("federation_domain_whitelist:", json_object_get(value, "partners"), "\n  - %s");
+		return list_lines("federation_domain_whitelist:", json_object_get(value, "partners"), "\n  - %s", 0);
 	}
 	if (strcmp(section, "retention.default") == 0) {
 		const char *max = json_string_value(json_object_get(value, "max_lifetime"));
