@@ -173,9 +173,13 @@ int config_select(const struct config *cfg, const char *name, const struct conte
 			*out = &cfg->contexts[0];
 			return 0;
 		}
+		if (!cfg->exists)
+			return err_set(err, EXIT_CONFIG,
+				       "%s: no such file; create it with a context (see msgadm(1), CONNECTION PROFILES)",
+				       cfg->path);
 		if (cfg->ncontexts == 0)
 			return err_set(err, EXIT_CONFIG,
-				       "%s: no contexts defined; add one (see msgadm(1), CONTEXTS)", cfg->path);
+				       "%s: no contexts defined; add one (see msgadm(1), CONNECTION PROFILES)", cfg->path);
 		list_names(cfg, names, sizeof(names));
 		return err_set(err, EXIT_CONFIG, "%s: several contexts and none chosen (%s); use --context NAME",
 			       cfg->path, names);

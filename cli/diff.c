@@ -101,7 +101,7 @@ static void diff_one_user(const json_t *users_sec, const json_t *want, const jso
 
 	if (is_protected(users_sec, id)) {
 		fields = have ? changed_fields(want, have, user_fields) : NULL;
-		if (have == NULL || fields != NULL ||
+		if ((have == NULL && want_active) || fields != NULL ||
 		    (have && json_is_true(json_object_get(have, "active")) != want_active))
 			json_array_append_new(notes,
 					      json_pack("{s:s,s:s}", "path", path, "message",

@@ -9,7 +9,7 @@ static int exec_context_use(struct cli *cli, const struct cmd_args *args)
 	if (cli_config(cli, &cfg) != 0)
 		return cli_failed(cli);
 	if (!cfg->exists)
-		return cli_fail(cli, EXIT_CONFIG, "%s: no such file; create it first (see msgadm(1), CONTEXTS)", cfg->path);
+		return cli_fail(cli, EXIT_CONFIG, "%s: no such file; create it first (see msgadm(1), CONNECTION PROFILES)", cfg->path);
 	if (config_set_current(cfg, args->argv[0], &cli->err) != 0)
 		return cli_failed(cli);
 	cli_info(cli, "Now using context '%s'.\n", args->argv[0]);
