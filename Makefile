@@ -21,6 +21,7 @@ LIB_OBJS  = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(SCHEMAS:%=$(BUILD)/ob
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
+.SECONDARY:
 .PHONY: all deps check test unit e2e demo bench install clean format
 
 all: $(BUILD)/msgadm

@@ -74,10 +74,16 @@ static int apply_one(struct session *s, const json_t *c, struct msg_err *err)
 	return err_set(err, EXIT_FAILURE_, "unknown change '%s %s'", op ? op : "?", type ? type : "?");
 }
 
-/* Failures after which every later request would fail the same way. */
-static int is_fatal(int status)
+/* Failures after which every later request would fail the same way: no permission, or a server that
+ * stayed unreachable, overloaded or rate limiting through the retries. A 500 is about one request
+ * (the HTTP layer does not retry it), so the run goes on. */
+static int is_fatal(const struct msg_err *err)
 {
-	return status == EXIT_NOPERM || status == EXIT_UNAVAILABLE || status == EXIT_TEMPFAIL;
+	if (err->status == EXIT_NOPERM)
+		return 1;
+	if (err->status == EXIT_UNAVAILABLE || err->status == EXIT_TEMPFAIL)
+		return err->http_status != 500;
+	return 0;
 }
 
 int plan_apply(struct session *s, const json_t *plan, FILE *progress, json_t **results)
@@ -99,7 +105,7 @@ int plan_apply(struct session *s, const json_t *plan, FILE *progress, json_t **r
 		} else if (apply_one(s, c, &err) != 0) {
 			status = "failed";
 			failed++;
-			stop = is_fatal(err.status);
+			stop = is_fatal(&err);
 		}
 		if (progress != NULL) {
 			plan_print_change(progress, c);

@@ -259,6 +259,32 @@ int context_read_token(const struct context *ctx, char **token, struct msg_err *
 	return err_set(err, EXIT_CONFIG, "context %s: no token_file or token_env given", ctx->name);
 }
 
+/* Whether line is the top-level current_context key (plain, 'single' or "double" quoted). */
+static int is_current_line(const char *line)
+{
+	const char *p = line;
+	char quote = 0;
+
+	if (*p == '"' || *p == '\'')
+		quote = *p++;
+	if (strncmp(p, "current_context", 15) != 0)
+		return 0;
+	p += 15;
+	if (quote && *p++ != quote)
+		return 0;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return *p == ':';
+}
+
+/* The comment at the end of a line (" # ..."), or "" */
+static const char *trailing_comment(const char *line)
+{
+	const char *hash = strstr(line, " #");
+
+	return hash ? hash : "";
+}
+
 /* Replaces (or adds) the top-level current_context line, keeping every other line and comment. */
 int config_set_current(struct config *cfg, const char *name, struct msg_err *err)
 {
@@ -288,9 +314,10 @@ int config_set_current(struct config *cfg, const char *name, struct msg_err *err
 	}
 	fchmod(fileno(out), 0600);
 	while (getline(&line, &cap, in) > 0) {
-		if (strncmp(line, "current_context:", 16) == 0) {
+		if (is_current_line(line)) {
+			const char *comment = trailing_comment(line);
 			if (!replaced)
-				fprintf(out, "current_context: %s\n", name);
+				fprintf(out, "current_context: %s%s%s", name, comment, *comment ? "" : "\n");
 			replaced = 1;
 			continue;
 		}

@@ -65,7 +65,11 @@ int document_check(const char *file, const json_t *schema, const json_t *doc, co
 			list[i].path = "";
 		if (list[i].message == NULL)
 			list[i].message = "invalid";
-		yaml_pos_lookup(pos, list[i].path, &list[i].line, &list[i].column);
+		if (json_is_string(json_object_get(e, "at")) &&
+		    strcmp(json_string_value(json_object_get(e, "at")), "key") == 0)
+			yaml_key_pos_lookup(pos, list[i].path, &list[i].line, &list[i].column);
+		else
+			yaml_pos_lookup(pos, list[i].path, &list[i].line, &list[i].column);
 	}
 	qsort(list, n, sizeof(*list), by_position);
 	err_clear(err);

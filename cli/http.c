@@ -507,7 +507,7 @@ static int request_failed(const struct http_client *c, struct msg_err *err, int 
 			  const char *method, const char *path, const char *reason)
 {
 	err_set(err, status, "%s: %s %.*s: %s%s", c->label, method, (int)strcspn(path, "?"), path, reason,
-		unknown ? "; the outcome is unknown, re-read the state before deciding anything" : "");
+		unknown ? " (the outcome is unknown)" : "");
 	if (err != NULL)
 		err->unknown_outcome = unknown;
 	return -1;
@@ -650,4 +650,10 @@ char *http_escape(const char *s)
 unsigned long http_request_count(const struct http_client *client)
 {
 	return client->requests;
+}
+
+void http_redact(const struct http_client *client, char *text, size_t size)
+{
+	if (client != NULL)
+		http_redact_buffer(text, size, client->token);
 }

@@ -67,6 +67,10 @@ void http_reply_clear(struct http_reply *reply);
 /* Percent-encodes s for use in a path segment or query value; returns a malloc'd string. */
 char *http_escape(const char *s);
 
+/* Replaces the client's token in text (a buffer of size bytes) by "<redacted>": for messages that
+ * quote what a server said, since a server may echo the token back. */
+void http_redact(const struct http_client *client, char *text, size_t size);
+
 /* Number of requests sent (attempts included) since the client was made; for benchmarks and tests. */
 unsigned long http_request_count(const struct http_client *client);
 

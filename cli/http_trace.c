@@ -62,6 +62,23 @@ static char *replace_secret(const char *text, const char *secret)
 	return out;
 }
 
+void http_redact_buffer(char *text, size_t size, const char *secret)
+{
+	char *clean;
+
+	if (secret == NULL || *secret == '\0' || strstr(text, secret) == NULL)
+		return;
+	clean = replace_secret(text, secret);
+	explicit_bzero(text, size);
+	if (clean == NULL) {
+		snprintf(text, size, "<message withheld: it held a secret>");
+		return;
+	}
+	snprintf(text, size, "%s", clean);
+	/* a cut at the end could leave part of the secret only if it was in the input; it was replaced */
+	free(clean);
+}
+
 static void free_wiped(char *s)
 {
 	if (s != NULL) {

@@ -17,4 +17,8 @@ void http_trace_line(FILE *out, const char *secret, const char *fmt, ...)
 void http_trace_body(FILE *out, const char *secret, const char *prefix, const json_t *json, const char *text,
 		     size_t len);
 
+/* Replaces every occurrence of secret in the NUL-terminated text (a buffer of size bytes) by
+ * "<redacted>", in place; the result is cut to fit. */
+void http_redact_buffer(char *text, size_t size, const char *secret);
+
 #endif

@@ -12,6 +12,7 @@ int err_set(struct msg_err *err, int status, const char *fmt, ...)
 		return -1;
 	err->status = status;
 	err->unknown_outcome = false; /* a new error says nothing about an earlier request */
+	err->http_status = 0;
 	va_start(ap, fmt);
 	vsnprintf(err->text, sizeof(err->text), fmt, ap);
 	va_end(ap);
@@ -49,5 +50,6 @@ void err_clear(struct msg_err *err)
 {
 	err->status = 0;
 	err->unknown_outcome = false;
+	err->http_status = 0;
 	err->text[0] = '\0';
 }

@@ -12,15 +12,21 @@ static const char *str_or(const json_t *obj, const char *key, const char *fallba
 
 void render_users_table(FILE *out, const json_t *users)
 {
+	int with_email = 0;
 	json_t *u;
 	size_t i;
 
-	fprintf(out, "%-24s %-28s %-5s %s\n", "ID", "DISPLAY NAME", "ADMIN", "ACTIVE");
+	/* the e-mail column only when it was fetched (user list --email) */
+	json_array_foreach(users, i, u) with_email |= json_object_get(u, "email") != NULL;
+	fprintf(out, "%-24s %-28s %-5s %-6s%s\n", "ID", "DISPLAY NAME", "ADMIN", "ACTIVE", with_email ? " EMAIL" : "");
 	json_array_foreach(users, i, u)
 	{
-		fprintf(out, "%-24s %-28s %-5s %s\n", str_or(u, "id", "?"), str_or(u, "display_name", "-"),
+		fprintf(out, "%-24s %-28s %-5s %-6s", str_or(u, "id", "?"), str_or(u, "display_name", "-"),
 			json_is_true(json_object_get(u, "admin")) ? "yes" : "no",
 			json_is_true(json_object_get(u, "active")) ? "yes" : "no");
+		if (with_email)
+			fprintf(out, " %s", str_or(u, "email", "-"));
+		fputc('\n', out);
 	}
 }
 
@@ -31,8 +37,8 @@ void render_fields(FILE *out, const json_t *obj)
 
 	json_object_foreach((json_t *)obj, key, v)
 	{
-		char *text = json_is_string(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-		fprintf(out, "%-14s %s\n", key, text ? text : json_string_value(v));
+		char *text = json_is_string(v) || json_is_null(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		fprintf(out, "%-14s %s\n", key, text ? text : json_is_null(v) ? "-" : json_string_value(v));
 		free(text);
 	}
 }

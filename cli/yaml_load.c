@@ -300,6 +300,17 @@ static void add_child(struct node_info *info, const struct node_info *child)
 		info->height = child->height + 1;
 }
 
+/* A mapping member also keeps where its key stands: [line, column, key line, key column]. */
+static void record_key_pos(struct loader *ld, const char *path, yaml_mark_t m)
+{
+	json_t *lc = json_object_get(ld->pos, path);
+
+	if (json_array_size(lc) == 2) {
+		json_array_append_new(lc, json_integer((json_int_t)m.line + 1));
+		json_array_append_new(lc, json_integer((json_int_t)m.column + 1));
+	}
+}
+
 static int parse_mapping(struct loader *ld, const char *path, int depth, json_t *obj, struct node_info *info)
 {
 	yaml_event_t kev, vev;
@@ -327,6 +338,7 @@ static int parse_mapping(struct loader *ld, const char *path, int depth, json_t 
 		jpath_key(child, sizeof(child), path, key);
 		if (next_event(ld, &vev) != 0 || parse_node(ld, &vev, child, depth, &val, &ci) != 0)
 			goto done;
+		record_key_pos(ld, child, kev.start_mark);
 		/* set_new takes val even when it fails */
 		if (json_object_set_new(obj, key, val) != 0) {
 			val = NULL;
@@ -584,4 +596,16 @@ void yaml_pos_lookup(const json_t *pos, const char *path, int *line, int *column
 	}
 done:
 	free(p);
+}
+
+void yaml_key_pos_lookup(const json_t *pos, const char *path, int *line, int *column)
+{
+	const json_t *lc = json_object_get(pos, path);
+
+	if (json_array_size(lc) == 4) {
+		*line = (int)json_integer_value(json_array_get(lc, 2));
+		*column = (int)json_integer_value(json_array_get(lc, 3));
+		return;
+	}
+	yaml_pos_lookup(pos, path, line, column);
 }

@@ -31,4 +31,8 @@ int yaml_load_string(const char *text, size_t len, const char *name, json_t **do
  * Sets *line and *column (0 when nothing is known). */
 void yaml_pos_lookup(const json_t *pos, const char *path, int *line, int *column);
 
+/* The position of the key of a mapping member (pos entries of members are [line, column, key line,
+ * key column]); falls back to yaml_pos_lookup for anything else. */
+void yaml_key_pos_lookup(const json_t *pos, const char *path, int *line, int *column);
+
 #endif

@@ -106,16 +106,21 @@ int syn_call(struct session *s, const char *method, const char *path, const json
 		}
 	if (r.status < 200 || r.status > 299) {
 		reply_error(method, where, &r, err);
-		goto done;
+		err->http_status = r.status;
+		goto fail;
 	}
 	if (reply != NULL && !json_is_object(r.json)) {
 		err_set(err, EXIT_PROTOCOL, "synapse: %s %s: %ld but the reply is not a JSON object (%.60s%s)", method,
 			where, r.status, r.body, r.body_len > 60 ? "..." : "");
-		goto done;
+		goto fail;
 	}
 	if (reply != NULL)
 		*reply = json_incref(r.json);
 	rc = 0;
+	goto done;
+fail:
+	/* the message quotes the server, which may echo the token back */
+	http_redact(s->http, err->text, sizeof(err->text));
 done:
 	http_reply_clear(&r);
 	return rc;

@@ -137,7 +137,7 @@ int synapse_create_token(struct session *s, const json_t *token, json_t **create
 		rc = 0;
 	} else {
 		*err = first;
-		err_prefix(err, "token '%s' was not created", name);
+		err_prefix(err, "token '%s' was not created (checked by reading it back)", name);
 	}
 done:
 	json_decref(body);
