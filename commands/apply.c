@@ -74,8 +74,8 @@ static int exec_apply(struct cli *cli, const struct cmd_args *args)
 		cli_print(cli, report, NULL);
 		json_decref(report);
 	} else {
-		fprintf(cli->out, "\nApply: %zu changes, %d failed.\n",
-			json_array_size(json_object_get(plan, "changes")), failed);
+		size_t n = json_array_size(json_object_get(plan, "changes"));
+		fprintf(cli->out, "\nApply: %zu change%s, %d failed.\n", n, n == 1 ? "" : "s", failed);
 	}
 	status = EXIT_OK;
 	if (failed > 0)

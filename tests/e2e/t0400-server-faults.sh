@@ -350,7 +350,7 @@ test_expect_success 'the token POST times out but the server made it: found by r
 	expect_status 0 --context slow apply -f "$T/token.yaml" --yes &&
 	want_hits "$TOKEN_NEW" 1 &&
 	want_hits "$TOKEN_GET" 1 &&
-	grep_in "$T/stdout" "Apply: 1 changes, 0 failed." &&
+	grep_in "$T/stdout" "Apply: 1 change, 0 failed." &&
 	check_state "assert toks[\"q9\"][\"uses_allowed\"] == 7, toks"
 '
 
