@@ -822,7 +822,7 @@ class Emulator:
             raise not_found("No such registration token: %s" % token)
         return 200, {}
 
-    # ---- dispatch of one API request (called with the store lock held)
+    # ---- dispatch of one API request (called with self.lock held)
 
     def handle(self, ctx, matched):
         if matched is None:
