@@ -239,6 +239,22 @@ static int read_token_file(const char *ctx_name, const char *path, char **token,
 	return *token ? 0 : err_set(err, EXIT_FAILURE_, "out of memory");
 }
 
+int context_check_key_file(const struct context *ctx, struct msg_err *err)
+{
+	struct stat st;
+
+	if (ctx->client_key == NULL)
+		return 0;
+	if (stat(ctx->client_key, &st) != 0)
+		return err_set(err, EXIT_CONFIG, "context %s: client_key %s: %s", ctx->name, ctx->client_key,
+			       strerror(errno));
+	if (st.st_mode & (S_IRWXG | S_IRWXO))
+		return err_set(err, EXIT_CONFIG,
+			       "context %s: client_key %s is readable by group or others; fix with: chmod 600 %s",
+			       ctx->name, ctx->client_key, ctx->client_key);
+	return 0;
+}
+
 int context_read_token(const struct context *ctx, char **token, struct msg_err *err)
 {
 	const char *value;

@@ -51,6 +51,9 @@ int config_select(const struct config *cfg, const char *name, const struct conte
  * string the caller must wipe (explicit_bzero) and free. */
 int context_read_token(const struct context *ctx, char **token, struct msg_err *err);
 
+/* Refuses a client_key that group or others can read (EXIT_CONFIG, naming it). */
+int context_check_key_file(const struct context *ctx, struct msg_err *err);
+
 /* Rewrites current_context in the file (atomically, keeping mode 0600). */
 int config_set_current(struct config *cfg, const char *name, struct msg_err *err);
 

@@ -56,7 +56,7 @@ int session_open(const struct context *ctx, FILE *trace, struct session **out, s
 	if (d == NULL)
 		return err_set(err, EXIT_CONFIG, "context %s: driver '%s' is not available in this build", ctx->name,
 			       ctx->driver);
-	if (context_read_token(ctx, &token, err) != 0)
+	if (context_check_key_file(ctx, err) != 0 || context_read_token(ctx, &token, err) != 0)
 		return -1;
 	s = calloc(1, sizeof(*s));
 	if (s == NULL) {
