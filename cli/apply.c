@@ -112,10 +112,11 @@ int plan_apply(struct session *s, const json_t *plan, FILE *progress, json_t **r
 			if (strcmp(status, "ok") == 0)
 				fputs("      done\n", progress);
 			else
-				fprintf(progress, "      %s%s%s\n", status, err.text[0] ? ": " : "", err.text);
+				fprintf(progress, "      %s%s%s\n", status, err.text[0] ? ": " : "",
+					err.text);
 		}
-		json_array_append_new(out, json_pack("{s:O,s:s,s:s,s:i}", "change", c, "status", status, "message",
-						     err.text, "exit", err.status));
+		json_array_append_new(out, json_pack("{s:O,s:s,s:s,s:i}", "change", c, "status", status,
+						     "message", err.text, "exit", err.status));
 	}
 	*results = out;
 	return failed;

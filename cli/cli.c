@@ -128,9 +128,9 @@ static int parse_globals(struct cli *cli, int argc, char **argv, char **rest, in
 			cli->quiet = 1;
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			*help = 1;
-		} else if (strcmp(a, "--context") == 0 || strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ||
-			   strncmp(a, "--context=", 10) == 0 || strncmp(a, "--output=", 9) == 0 ||
-			   (strncmp(a, "-o", 2) == 0 && a[2] != '\0')) {
+		} else if (strcmp(a, "--context") == 0 || strcmp(a, "-o") == 0 ||
+			   strcmp(a, "--output") == 0 || strncmp(a, "--context=", 10) == 0 ||
+			   strncmp(a, "--output=", 9) == 0 || (strncmp(a, "-o", 2) == 0 && a[2] != '\0')) {
 			int is_context = strncmp(a, "--context", 9) == 0;
 			if (strchr(a, '=') != NULL)
 				value = strchr(a, '=') + 1;
@@ -149,7 +149,8 @@ static int parse_globals(struct cli *cli, int argc, char **argv, char **rest, in
 			} else if (strcmp(value, "yaml") == 0) {
 				cli->output = OUTPUT_YAML;
 			} else {
-				return usage_error(cli, NULL, "unknown output format '%s' (text, json or yaml)", value);
+				return usage_error(cli, NULL,
+						   "unknown output format '%s' (text, json or yaml)", value);
 			}
 		} else {
 			rest[(*nrest)++] = argv[i];

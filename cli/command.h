@@ -16,34 +16,38 @@ enum cmd_flag {
 #define CMD_MAX_OPTIONS 12
 
 struct cmd_option {
-	const char *name;   /* long name, without "--" */
-	char short_name;    /* or 0 */
-	const char *arg;    /* value placeholder ("FILE"), NULL for a flag */
+	const char *name; /* long name, without "--" */
+	char short_name;  /* or 0 */
+	const char *arg;  /* value placeholder ("FILE"), NULL for a flag */
 	const char *help;
 	const char *complete; /* completion hint for the value: "file", "context", "format", or NULL */
 };
 
 struct cmd_args {
 	const struct command *cmd;
-	int argc;            /* positional arguments */
+	int argc; /* positional arguments */
 	char **argv;
 	const char *values[CMD_MAX_OPTIONS]; /* option values, parallel to command.options */
-	int given[CMD_MAX_OPTIONS];          /* how often each option was given */
+	int given[CMD_MAX_OPTIONS];	     /* how often each option was given */
 };
 
 struct command {
-	const char *name;     /* "user list" */
-	const char *synopsis; /* positional part and options, e.g. "-f FILE [--out PLAN]" */
-	const char *summary;  /* one line */
+	const char *name;	 /* "user list" */
+	const char *synopsis;	 /* positional part and options, e.g. "-f FILE [--out PLAN]" */
+	const char *summary;	 /* one line */
 	const char *description; /* a paragraph for `help CMD` and the man page, or NULL */
 	struct cmd_option options[CMD_MAX_OPTIONS]; /* ends at the first entry with name NULL */
-	int min_args, max_args; /* positional arity; max -1 = unbounded */
-	const char *arg_complete; /* completion hint for positionals: "file", "user", "token", "context" */
+	int min_args, max_args;			    /* positional arity; max -1 = unbounded */
+	const char *arg_complete; /* completion hint for positionals: "file", "user", "token", "context",
+				   * "command", "shell" */
 	unsigned flags;
 	int (*exec)(struct cli *cli, const struct cmd_args *args);
 };
 
 extern const struct command *const command_table[];
+/* The options that may stand anywhere on the line (parsed by hand in cli.c), for help and the
+ * completions; ends at the entry with name NULL. */
+extern const struct cmd_option global_options[];
 
 /* The command whose name matches argv's first one or two words; *words gets 1 or 2. */
 const struct command *command_find(int argc, char *const argv[], int *words);

@@ -115,7 +115,8 @@ int config_load(const char *path, struct config **out, struct msg_err *err)
 		goto done;
 	}
 	if (yaml_load_file(path, &cfg->doc, &cfg->pos, err) != 0 ||
-	    document_check(path, schema_config(), cfg->doc, cfg->pos, err) != 0 || read_contexts(cfg, err) != 0) {
+	    document_check(path, schema_config(), cfg->doc, cfg->pos, err) != 0 ||
+	    read_contexts(cfg, err) != 0) {
 		err->status = EXIT_CONFIG;
 		goto done;
 	}
@@ -153,7 +154,8 @@ static void list_names(const struct config *cfg, char *buf, size_t size)
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < cfg->ncontexts && used < size; i++)
-		used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "", cfg->contexts[i].name);
+		used +=
+		    (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "", cfg->contexts[i].name);
 }
 
 int config_select(const struct config *cfg, const char *name, const struct context **out, struct msg_err *err)
@@ -174,21 +176,25 @@ int config_select(const struct config *cfg, const char *name, const struct conte
 			return 0;
 		}
 		if (!cfg->exists)
-			return err_set(err, EXIT_CONFIG,
-				       "%s: no such file; create it with a context (see msgadm(1), CONNECTION PROFILES)",
-				       cfg->path);
+			return err_set(
+			    err, EXIT_CONFIG,
+			    "%s: no such file; create it with a context (see msgadm(1), CONNECTION PROFILES)",
+			    cfg->path);
 		if (cfg->ncontexts == 0)
-			return err_set(err, EXIT_CONFIG,
-				       "%s: no contexts defined; add one (see msgadm(1), CONNECTION PROFILES)", cfg->path);
+			return err_set(
+			    err, EXIT_CONFIG,
+			    "%s: no contexts defined; add one (see msgadm(1), CONNECTION PROFILES)",
+			    cfg->path);
 		list_names(cfg, names, sizeof(names));
-		return err_set(err, EXIT_CONFIG, "%s: several contexts and none chosen (%s); use --context NAME",
-			       cfg->path, names);
+		return err_set(err, EXIT_CONFIG,
+			       "%s: several contexts and none chosen (%s); use --context NAME", cfg->path,
+			       names);
 	}
 	ctx = find_context(cfg, name);
 	if (ctx == NULL) {
 		list_names(cfg, names, sizeof(names));
-		return err_set(err, EXIT_CONFIG, "%s: unknown context '%s' (from %s); known: %s", cfg->path, name,
-			       why, cfg->ncontexts ? names : "none");
+		return err_set(err, EXIT_CONFIG, "%s: unknown context '%s' (from %s); known: %s", cfg->path,
+			       name, why, cfg->ncontexts ? names : "none");
 	}
 	*out = ctx;
 	return 0;
@@ -215,16 +221,19 @@ static int read_token_file(const char *ctx_name, const char *path, char **token,
 
 	f = fopen(path, "r");
 	if (f == NULL)
-		return err_set(err, EXIT_CONFIG, "context %s: token file %s: %s", ctx_name, path, strerror(errno));
+		return err_set(err, EXIT_CONFIG, "context %s: token file %s: %s", ctx_name, path,
+			       strerror(errno));
 	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
 		fclose(f);
-		return err_set(err, EXIT_CONFIG, "context %s: token file %s: not a regular file", ctx_name, path);
+		return err_set(err, EXIT_CONFIG, "context %s: token file %s: not a regular file", ctx_name,
+			       path);
 	}
 	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
 		fclose(f);
-		return err_set(err, EXIT_CONFIG,
-			       "context %s: token file %s is readable by group or others; fix with: chmod 600 %s",
-			       ctx_name, path, path);
+		return err_set(
+		    err, EXIT_CONFIG,
+		    "context %s: token file %s is readable by group or others; fix with: chmod 600 %s",
+		    ctx_name, path, path);
 	}
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
@@ -249,9 +258,10 @@ int context_check_key_file(const struct context *ctx, struct msg_err *err)
 		return err_set(err, EXIT_CONFIG, "context %s: client_key %s: %s", ctx->name, ctx->client_key,
 			       strerror(errno));
 	if (st.st_mode & (S_IRWXG | S_IRWXO))
-		return err_set(err, EXIT_CONFIG,
-			       "context %s: client_key %s is readable by group or others; fix with: chmod 600 %s",
-			       ctx->name, ctx->client_key, ctx->client_key);
+		return err_set(
+		    err, EXIT_CONFIG,
+		    "context %s: client_key %s is readable by group or others; fix with: chmod 600 %s",
+		    ctx->name, ctx->client_key, ctx->client_key);
 	return 0;
 }
 
@@ -264,7 +274,8 @@ int context_read_token(const struct context *ctx, char **token, struct msg_err *
 	if (ctx->token_env != NULL) {
 		value = getenv(ctx->token_env);
 		if (value == NULL || *value == '\0')
-			return err_set(err, EXIT_CONFIG, "context %s: environment variable %s (token_env) is not set",
+			return err_set(err, EXIT_CONFIG,
+				       "context %s: environment variable %s (token_env) is not set",
 				       ctx->name, ctx->token_env);
 		*token = strdup(value);
 		if (*token == NULL)
@@ -337,7 +348,8 @@ int config_set_current(struct config *cfg, const char *name, struct msg_err *err
 			replaced = 1;
 			continue;
 		}
-		if (!replaced && line[0] != '#' && line[0] != '\n' && line[0] != '-' && strncmp(line, "---", 3)) {
+		if (!replaced && line[0] != '#' && line[0] != '\n' && line[0] != '-' &&
+		    strncmp(line, "---", 3)) {
 			fprintf(out, "current_context: %s\n", name);
 			replaced = 1;
 		}

@@ -26,10 +26,10 @@ struct context {
 };
 
 struct config {
-	char *path;         /* where it was read from (or would be) */
-	json_t *doc;        /* the whole document; strings in contexts[] point into it */
-	json_t *pos;        /* positions for messages */
-	int exists;         /* 0 when no file was found */
+	char *path;	     /* where it was read from (or would be) */
+	json_t *doc;	     /* the whole document; strings in contexts[] point into it */
+	json_t *pos;	     /* positions for messages */
+	int exists;	     /* 0 when no file was found */
 	const char *current; /* current_context */
 	struct context *contexts;
 	size_t ncontexts;
@@ -45,7 +45,8 @@ void config_free(struct config *cfg);
 
 /* Chooses the context: name if given, else $MSGADM_CONTEXT, else current_context, else the only one.
  * Errors name what was looked for and what exists. */
-int config_select(const struct config *cfg, const char *name, const struct context **out, struct msg_err *err);
+int config_select(const struct config *cfg, const char *name, const struct context **out,
+		  struct msg_err *err);
 
 /* Reads the context's token (file or env), trimmed of surrounding whitespace. Returns a malloc'd
  * string the caller must wipe (explicit_bzero) and free. */

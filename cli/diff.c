@@ -13,9 +13,9 @@ static int stage_of(const char *type, const char *op)
 		const char *type, *op;
 		int stage;
 	} stages[] = {
-		{"token", "create", 10}, {"token", "update", 11},     {"user", "create", 20},
-		{"user", "reactivate", 21}, {"user", "update", 22}, {"token", "delete", 80},
-		{"user", "deactivate", 90},
+	    {"token", "create", 10},	{"token", "update", 11}, {"user", "create", 20},
+	    {"user", "reactivate", 21}, {"user", "update", 22},	 {"token", "delete", 80},
+	    {"user", "deactivate", 90},
 	};
 	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
 		if (strcmp(stages[i].type, type) == 0 && strcmp(stages[i].op, op) == 0)
@@ -26,12 +26,15 @@ static int stage_of(const char *type, const char *op)
 static int by_stage_then_key(const void *a, const void *b)
 {
 	const json_t *x = *(const json_t *const *)a, *y = *(const json_t *const *)b;
-	int sx = stage_of(json_string_value(json_object_get(x, "type")), json_string_value(json_object_get(x, "op")));
-	int sy = stage_of(json_string_value(json_object_get(y, "type")), json_string_value(json_object_get(y, "op")));
+	int sx = stage_of(json_string_value(json_object_get(x, "type")),
+			  json_string_value(json_object_get(x, "op")));
+	int sy = stage_of(json_string_value(json_object_get(y, "type")),
+			  json_string_value(json_object_get(y, "op")));
 
 	if (sx != sy)
 		return sx - sy;
-	return strcmp(json_string_value(json_object_get(x, "key")), json_string_value(json_object_get(y, "key")));
+	return strcmp(json_string_value(json_object_get(x, "key")),
+		      json_string_value(json_object_get(y, "key")));
 }
 
 static json_t *change_new(const char *op, const char *type, const char *key, const char *path)
@@ -52,7 +55,8 @@ static int field_equal(const char *field, const json_t *want, const json_t *have
 	if (strcmp(field, "email") == 0 && json_is_string(want) && json_is_string(have))
 		return strcasecmp(json_string_value(want), json_string_value(have)) == 0;
 	if (want == NULL || have == NULL)
-		return want == have || (json_is_null(want) && have == NULL) || (json_is_null(have) && want == NULL);
+		return want == have || (json_is_null(want) && have == NULL) ||
+		       (json_is_null(have) && want == NULL);
 	return json_equal(want, have);
 }
 
@@ -116,8 +120,8 @@ static void diff_one_user(const json_t *users_sec, const json_t *want, const jso
 			return; /* absent and meant to be inactive: nothing to do */
 		after = json_deep_copy(want);
 		json_object_set_new(after, "active", json_true());
-		json_array_append_new(changes, json_pack("{s:s,s:s,s:s,s:s,s:o}", "op", "create", "type", "user",
-							 "key", id, "path", path, "after", after));
+		json_array_append_new(changes, json_pack("{s:s,s:s,s:s,s:s,s:o}", "op", "create", "type",
+							 "user", "key", id, "path", path, "after", after));
 		return;
 	}
 	if (!want_active) {
@@ -165,7 +169,8 @@ static void diff_users(const json_t *users_sec, const json_t *actual_users, json
 			    is_protected(users_sec, id))
 				continue;
 			c = change_new("deactivate", "user", id, NULL);
-			json_object_set_new(c, "reason", json_string("not in the policy (users.manage: exclusive)"));
+			json_object_set_new(c, "reason",
+					    json_string("not in the policy (users.manage: exclusive)"));
 			json_array_append_new(changes, c);
 		}
 	}
@@ -188,8 +193,8 @@ static void diff_tokens(const json_t *tokens, const json_t *actual_tokens, json_
 		have = json_object_get(actual_tokens, name);
 		if (have == NULL) {
 			json_array_append_new(changes,
-					      json_pack("{s:s,s:s,s:s,s:s,s:O}", "op", "create", "type", "token", "key",
-							name, "path", path, "after", want));
+					      json_pack("{s:s,s:s,s:s,s:s,s:O}", "op", "create", "type",
+							"token", "key", name, "path", path, "after", want));
 		} else {
 			json_t *fields = changed_fields(want, have, token_fields);
 			if (fields != NULL) {
@@ -244,7 +249,8 @@ int diff_compute(const json_t *policy, const json_t *actual, json_t **changes, j
 missing:
 	json_decref(list);
 	json_decref(skipped);
-	return err_set(err, EXIT_FAILURE_, "internal error: the state read lacks a section the policy manages");
+	return err_set(err, EXIT_FAILURE_,
+		       "internal error: the state read lacks a section the policy manages");
 }
 
 void diff_count(const json_t *changes, int *add, int *change, int *remove)

@@ -54,8 +54,8 @@ int session_open(const struct context *ctx, FILE *trace, struct session **out, s
 	int rc = -1;
 
 	if (d == NULL)
-		return err_set(err, EXIT_CONFIG, "context %s: driver '%s' is not available in this build", ctx->name,
-			       ctx->driver);
+		return err_set(err, EXIT_CONFIG, "context %s: driver '%s' is not available in this build",
+			       ctx->name, ctx->driver);
 	if (context_check_key_file(ctx, err) != 0 || context_read_token(ctx, &token, err) != 0)
 		return -1;
 	s = calloc(1, sizeof(*s));
@@ -108,8 +108,8 @@ int session_whoami(struct session *s, const char **id, struct msg_err *err)
 {
 	if (s->whoami == NULL) {
 		if (s->driver->whoami == NULL)
-			return err_set(err, EXIT_FAILURE_, "%s: cannot tell which account the token belongs to",
-				       s->driver->name);
+			return err_set(err, EXIT_FAILURE_,
+				       "%s: cannot tell which account the token belongs to", s->driver->name);
 		if (s->driver->whoami(s, &s->whoami, err) != 0)
 			return -1;
 	}

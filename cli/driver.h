@@ -24,23 +24,23 @@
 
 /* How far a server lets msgadm hold a policy field. */
 enum capability_level {
-	CAP_MANAGED,     /* read and written through the API */
-	CAP_OBSERVED,    /* read only: drift is reported, not fixed */
-	CAP_CONFIG,      /* lives in the server's configuration file */
+	CAP_MANAGED,	 /* read and written through the API */
+	CAP_OBSERVED,	 /* read only: drift is reported, not fixed */
+	CAP_CONFIG,	 /* lives in the server's configuration file */
 	CAP_UNSUPPORTED, /* the server has no such thing, or msgadm cannot reach it yet */
 };
 
 struct capability {
-	const char *path;  /* policy path: "users.list[].email", "invites.registration" */
+	const char *path; /* policy path: "users.list[].email", "invites.registration" */
 	enum capability_level level;
-	const char *note;  /* how: "PUT /_synapse/admin/v2/users (threepids)", "homeserver.yaml: ..." */
+	const char *note; /* how: "PUT /_synapse/admin/v2/users (threepids)", "homeserver.yaml: ..." */
 };
 
 struct session {
 	const struct driver *driver;
 	const struct context *context;
 	struct http_client *http;
-	char *whoami;      /* the token's own account (local id), cached by session_whoami */
+	char *whoami; /* the token's own account (local id), cached by session_whoami */
 	void *priv;
 };
 

@@ -41,8 +41,8 @@ static json_t *export_user(const json_t *u)
 
 static json_t *export_token(const json_t *t)
 {
-	return json_pack("{s:O,s:O,s:O}", "name", json_object_get(t, "name"), "uses", json_object_get(t, "uses"),
-			 "expires", json_object_get(t, "expires"));
+	return json_pack("{s:O,s:O,s:O}", "name", json_object_get(t, "name"), "uses",
+			 json_object_get(t, "uses"), "expires", json_object_get(t, "expires"));
 }
 
 int export_policy(struct session *s, json_t **policy, struct msg_err *err)

@@ -10,21 +10,33 @@ void help_usage(FILE *out, const struct command *cmd)
 		cmd->synopsis ? cmd->synopsis : "");
 }
 
+/* "-o, --output FORMAT", or long_only_indent then "--out PLAN" for an option without a short name. */
+static void option_left(char *buf, size_t n, const struct cmd_option *o, const char *long_only_indent)
+{
+	if (o->short_name)
+		snprintf(buf, n, "-%c, --%s%s%s", o->short_name, o->name, o->arg ? " " : "",
+			 o->arg ? o->arg : "");
+	else
+		snprintf(buf, n, "%s--%s%s%s", long_only_indent, o->name, o->arg ? " " : "",
+			 o->arg ? o->arg : "");
+}
+
 void help_overview(FILE *out)
 {
+	char left[64];
+
 	fputs("usage: msgadm [--context NAME] [-o text|json|yaml] [-v] [-q] COMMAND [ARGS]\n\n"
 	      "Administer self-hosted messaging servers (Synapse, ejabberd, Mattermost) from policy.\n\n"
 	      "Commands:\n",
 	      out);
 	for (size_t i = 0; command_table[i] != NULL; i++)
 		fprintf(out, "  %-20s %s\n", command_table[i]->name, command_table[i]->summary);
-	fputs("\nGlobal options:\n"
-	      "  --context NAME       use this connection profile (also MSGADM_CONTEXT)\n"
-	      "  -o, --output FORMAT  text (default), json or yaml\n"
-	      "  -v, --verbose        trace HTTP requests on stderr (secrets redacted)\n"
-	      "  -q, --quiet          print only results and errors\n"
-	      "\nSee 'msgadm help COMMAND' and msgadm(1).\n",
-	      out);
+	fputs("\nGlobal options:\n", out);
+	for (size_t i = 0; global_options[i].name != NULL; i++) {
+		option_left(left, sizeof(left), &global_options[i], "");
+		fprintf(out, "  %-20s %s\n", left, global_options[i].help);
+	}
+	fputs("\nSee 'msgadm help COMMAND' and msgadm(1).\n", out);
 }
 
 void help_command(FILE *out, const struct command *cmd)
@@ -39,11 +51,7 @@ void help_command(FILE *out, const struct command *cmd)
 		const struct cmd_option *o = &cmd->options[i];
 		char left[64];
 
-		if (o->short_name)
-			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->name, o->arg ? " " : "",
-				 o->arg ? o->arg : "");
-		else
-			snprintf(left, sizeof(left), "    --%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+		option_left(left, sizeof(left), o, "    ");
 		fprintf(out, "  %-24s %s\n", left, o->help);
 	}
 }

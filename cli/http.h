@@ -23,28 +23,28 @@
 #include "msg_err.h"
 
 struct http_config {
-	const char *base_url;    /* "https://matrix.example.gov" or "http://127.0.0.1:8008" */
-	const char *token;       /* bearer token, or NULL */
-	const char *ca_file;     /* optional */
+	const char *base_url;	 /* "https://matrix.example.gov" or "http://127.0.0.1:8008" */
+	const char *token;	 /* bearer token, or NULL */
+	const char *ca_file;	 /* optional */
 	const char *client_cert; /* optional */
-	const char *client_key;  /* optional */
-	const char *label;       /* message prefix, e.g. "synapse" */
+	const char *client_key;	 /* optional */
+	const char *label;	 /* message prefix, e.g. "synapse" */
 	long connect_timeout_ms; /* 0: 10000 */
-	long timeout_ms;         /* whole request; 0: 60000 */
-	int max_attempts;        /* 0: 5 (1 means no retry) */
-	long retry_base_ms;      /* first backoff; 0: 250 */
-	long retry_max_ms;       /* cap for one wait; 0: 30000 */
-	FILE *trace;             /* -v: request/response lines go here (stderr), or NULL */
+	long timeout_ms;	 /* whole request; 0: 60000 */
+	int max_attempts;	 /* 0: 5 (1 means no retry) */
+	long retry_base_ms;	 /* first backoff; 0: 250 */
+	long retry_max_ms;	 /* cap for one wait; 0: 30000 */
+	FILE *trace;		 /* -v: request/response lines go here (stderr), or NULL */
 };
 
 enum http_retry { HTTP_IDEMPOTENT, HTTP_NOT_IDEMPOTENT };
 
 struct http_reply {
-	long status;       /* HTTP status of the last attempt */
-	char *body;        /* NUL-terminated, possibly empty, never NULL after success */
+	long status; /* HTTP status of the last attempt */
+	char *body;  /* NUL-terminated, possibly empty, never NULL after success */
 	size_t body_len;
-	json_t *json;      /* parsed body when it is valid JSON, else NULL */
-	int attempts;      /* how many attempts were made */
+	json_t *json; /* parsed body when it is valid JSON, else NULL */
+	int attempts; /* how many attempts were made */
 };
 
 struct http_client;

@@ -21,7 +21,8 @@ static int needs_admin_check(const json_t *changes)
 
 	json_array_foreach(changes, i, c)
 	{
-		const json_t *admin = json_object_get(json_object_get(json_object_get(c, "fields"), "admin"), "to");
+		const json_t *admin =
+		    json_object_get(json_object_get(json_object_get(c, "fields"), "admin"), "to");
 
 		if (strcmp(str(c, "op"), "deactivate") == 0 || json_is_false(admin))
 			return 1;
@@ -38,7 +39,8 @@ static json_t *as_policy_item(const json_t *c)
 
 	json_object_set_new(item, is_user ? "id" : "name", json_string(str(c, "key")));
 	json_object_update(item, json_object_get(c, "after"));
-	json_object_foreach(json_object_get(c, "fields"), k, f) json_object_set(item, k, json_object_get(f, "to"));
+	json_object_foreach(json_object_get(c, "fields"), k, f)
+	    json_object_set(item, k, json_object_get(f, "to"));
 	return item;
 }
 
@@ -54,8 +56,8 @@ static int check_against_schema(struct cli *cli, const json_t *c)
 
 	if (def != NULL && !schema_validate(def, item, errors)) {
 		const json_t *e = json_array_get(errors, 0);
-		rc = err_set(&cli->err, EXIT_USAGE, "%s '%s': %s: %s", str(c, "type"), str(c, "key"), str(e, "path"),
-			     str(e, "message"));
+		rc = err_set(&cli->err, EXIT_USAGE, "%s '%s': %s: %s", str(c, "type"), str(c, "key"),
+			     str(e, "path"), str(e, "message"));
 	}
 	json_decref(errors);
 	json_decref(item);
@@ -81,12 +83,14 @@ static int check_user_change(struct cli *cli, struct session *s, json_t *c, int 
 		return -1;
 	if (strcmp(op, "create") == 0) {
 		if (user != NULL)
-			rc = err_set(&cli->err, EXIT_FAILURE_, "user '%s' already exists on %s; use 'msgadm user update'",
-				     id, s->context->server);
+			rc = err_set(&cli->err, EXIT_FAILURE_,
+				     "user '%s' already exists on %s; use 'msgadm user update'", id,
+				     s->context->server);
 		goto done;
 	}
 	if (user == NULL) {
-		rc = err_set(&cli->err, EXIT_FAILURE_, "%s: no user '%s' on %s", s->driver->name, id, s->context->server);
+		rc = err_set(&cli->err, EXIT_FAILURE_, "%s: no user '%s' on %s", s->driver->name, id,
+			     s->context->server);
 		goto done;
 	}
 	if (strcmp(op, "reactivate") == 0 || strcmp(op, "deactivate") == 0) {

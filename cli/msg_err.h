@@ -7,7 +7,7 @@
 #include <stdbool.h>
 
 struct msg_err {
-	int status;           /* an enum exit_status value */
+	int status;	      /* an enum exit_status value */
 	bool unknown_outcome; /* a non-idempotent request may or may not have taken effect */
 	long http_status;     /* the reply status behind the error, 0 when there was no reply */
 	char text[2048];

@@ -29,7 +29,8 @@ int state_read(struct session *s, const json_t *policy, json_t **actual, struct 
 	}
 	if (json_object_get(json_object_get(policy, "invites"), "tokens") != NULL) {
 		if (d->list_tokens == NULL) {
-			err_set(err, EXIT_FAILURE_, "%s: invite tokens are not available on this server", d->name);
+			err_set(err, EXIT_FAILURE_, "%s: invite tokens are not available on this server",
+				d->name);
 			goto done;
 		}
 		if (d->list_tokens(s, &tokens, err) != 0)
@@ -70,8 +71,13 @@ char *state_digest(const json_t *actual)
 /* Policy fields and the capability paths that govern them. A field the driver does not manage is
  * taken out of the desired state (so the diff never touches it) and reported as a note. */
 static const char *const user_fields[] = {"display_name", "email", "admin", "active", NULL};
-static const char *const sections[] = {"invites.registration", "invites.allowed_domains", "invites.guests",
-				       "federation", "retention.default", "retention.rooms", NULL};
+static const char *const sections[] = {"invites.registration",
+				       "invites.allowed_domains",
+				       "invites.guests",
+				       "federation",
+				       "retention.default",
+				       "retention.rooms",
+				       NULL};
 
 static void add_note(json_t *notes, const struct driver *d, const char *path, enum capability_level level,
 		     const char *note, const json_t *value)
@@ -116,7 +122,8 @@ static json_t *managed_part(const struct driver *d, const json_t *policy, json_t
 	}
 	if (json_object_get(json_object_get(desired, "invites"), "tokens") != NULL &&
 	    driver_capability(d, "invites.tokens", &note) != CAP_MANAGED) {
-		add_note(notes, d, "invites.tokens", driver_capability(d, "invites.tokens", NULL), note, NULL);
+		add_note(notes, d, "invites.tokens", driver_capability(d, "invites.tokens", NULL), note,
+			 NULL);
 		json_object_del(json_object_get(desired, "invites"), "tokens");
 	}
 	for (size_t i = 0; sections[i] != NULL; i++) {
@@ -133,8 +140,8 @@ static json_t *managed_part(const struct driver *d, const json_t *policy, json_t
 		level = driver_capability(d, sections[i], &note);
 		/* The engine diffs users and tokens only; anything else is reported, never dropped. */
 		if (level == CAP_MANAGED)
-			add_note(notes, d, sections[i], CAP_UNSUPPORTED, "msgadm cannot plan this section yet",
-				 NULL);
+			add_note(notes, d, sections[i], CAP_UNSUPPORTED,
+				 "msgadm cannot plan this section yet", NULL);
 		else
 			add_note(notes, d, sections[i], level, note, json_object_get(holder, leaf));
 		json_object_del(holder, leaf);
@@ -152,8 +159,8 @@ int plan_build(struct session *s, const struct policy *policy, bool force, json_
 
 	if (strcmp(server, s->context->server) != 0) {
 		document_problem(err, policy->file, policy->pos, "server",
-				 "the policy is for '%s' but context '%s' manages '%s'", server, s->context->name,
-				 s->context->server);
+				 "the policy is for '%s' but context '%s' manages '%s'", server,
+				 s->context->name, s->context->server);
 		goto done;
 	}
 	desired = managed_part(s->driver, policy->doc, notes);
@@ -169,11 +176,11 @@ int plan_build(struct session *s, const struct policy *policy, bool force, json_
 		goto done;
 	}
 	diff_count(changes, &add, &change, &remove);
-	*plan = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:O,s:O,s:O,s:{s:i,s:i,s:i}}", "format", "msgadm-plan/1",
-			  "context", s->context->name, "driver", s->driver->name, "server", s->context->server,
-			  "url", s->context->url, "acting", acting, "state_digest", digest, "policy", policy->doc,
-			  "changes", changes, "notes", notes, "summary", "add", add, "change", change, "remove",
-			  remove);
+	*plan = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:O,s:O,s:O,s:{s:i,s:i,s:i}}", "format",
+			  "msgadm-plan/1", "context", s->context->name, "driver", s->driver->name, "server",
+			  s->context->server, "url", s->context->url, "acting", acting, "state_digest",
+			  digest, "policy", policy->doc, "changes", changes, "notes", notes, "summary", "add",
+			  add, "change", change, "remove", remove);
 	rc = *plan ? 0 : err_set(err, EXIT_FAILURE_, "out of memory");
 done:
 	free(digest);
@@ -199,8 +206,9 @@ int plan_verify(struct session *s, const json_t *plan, struct msg_err *err)
 		goto done;
 	}
 	if (strcmp(server, s->context->server) != 0 || strcmp(driver, s->driver->name) != 0) {
-		err_set(err, EXIT_DATAERR, "the plan is for %s server '%s' but context '%s' is %s server '%s'", driver,
-			server, s->context->name, s->driver->name, s->context->server);
+		err_set(err, EXIT_DATAERR,
+			"the plan is for %s server '%s' but context '%s' is %s server '%s'", driver, server,
+			s->context->name, s->driver->name, s->context->server);
 		goto done;
 	}
 	desired = managed_part(s->driver, json_object_get(plan, "policy"), notes);

@@ -23,7 +23,8 @@ int state_read(struct session *s, const json_t *policy, json_t **actual, struct 
 char *state_digest(const json_t *actual);
 
 /* Builds the plan for policy against the session's server. */
-int plan_build(struct session *s, const struct policy *policy, bool force, json_t **plan, struct msg_err *err);
+int plan_build(struct session *s, const struct policy *policy, bool force, json_t **plan,
+	       struct msg_err *err);
 /* Checks a saved plan against the session: same server, same driver, state unchanged since. */
 int plan_verify(struct session *s, const json_t *plan, struct msg_err *err);
 /* Human-readable plan, and one change the same way (apply's progress lines reuse it). */

@@ -86,8 +86,9 @@ void plan_print(FILE *out, const json_t *plan)
 		const char *fragment = json_string_value(json_object_get(c, "fragment"));
 
 		fprintf(out, "  ! %s: %s%s%s\n", json_string_value(json_object_get(c, "path")),
-			json_string_value(json_object_get(c, "level")) ? json_string_value(json_object_get(c, "level"))
-								       : "note",
+			json_string_value(json_object_get(c, "level"))
+			    ? json_string_value(json_object_get(c, "level"))
+			    : "note",
 			message ? ": " : "", message ? message : "");
 		if (fragment != NULL) {
 			fputs("      set in the server's configuration:\n", out);
@@ -116,11 +117,12 @@ int plan_load(const char *file, json_t **plan, struct msg_err *err)
 	p = json_loadf(f, 0, &jerr);
 	fclose(f);
 	if (p == NULL)
-		return err_set(err, EXIT_DATAERR, "%s:%d:%d: not a saved plan: %s", file, jerr.line, jerr.column,
-			       jerr.text);
+		return err_set(err, EXIT_DATAERR, "%s:%d:%d: not a saved plan: %s", file, jerr.line,
+			       jerr.column, jerr.text);
 	if (!json_is_object(p) ||
-	    strcmp(json_string_value(json_object_get(p, "format")) ? json_string_value(json_object_get(p, "format"))
-								    : "",
+	    strcmp(json_string_value(json_object_get(p, "format"))
+		       ? json_string_value(json_object_get(p, "format"))
+		       : "",
 		   "msgadm-plan/1") != 0 ||
 	    !json_is_array(json_object_get(p, "changes")) || !json_is_object(json_object_get(p, "policy"))) {
 		json_decref(p);

@@ -35,10 +35,12 @@ static int check_unique(const struct policy *p, const json_t *list, const char *
 			yaml_pos_lookup(p->pos, first_path, &line, &col);
 			snprintf(path, sizeof(path), "%s[%zu].%s", list_path, i, key);
 			if (line > 0)
-				document_problem(err, p->file, p->pos, path, "%s '%s' is listed twice (first at %d:%d)",
-						 what, k, line, col);
+				document_problem(err, p->file, p->pos, path,
+						 "%s '%s' is listed twice (first at %d:%d)", what, k, line,
+						 col);
 			else
-				document_problem(err, p->file, p->pos, path, "%s '%s' is listed twice", what, k);
+				document_problem(err, p->file, p->pos, path, "%s '%s' is listed twice", what,
+						 k);
 			rc = -1;
 			continue;
 		}

@@ -18,7 +18,8 @@ void render_users_table(FILE *out, const json_t *users)
 
 	/* the e-mail column only when it was fetched (user list --email) */
 	json_array_foreach(users, i, u) with_email |= json_object_get(u, "email") != NULL;
-	fprintf(out, "%-24s %-28s %-5s %-6s%s\n", "ID", "DISPLAY NAME", "ADMIN", "ACTIVE", with_email ? " EMAIL" : "");
+	fprintf(out, "%-24s %-28s %-5s %-6s%s\n", "ID", "DISPLAY NAME", "ADMIN", "ACTIVE",
+		with_email ? " EMAIL" : "");
 	json_array_foreach(users, i, u)
 	{
 		fprintf(out, "%-24s %-28s %-5s %-6s", str_or(u, "id", "?"), str_or(u, "display_name", "-"),
@@ -37,7 +38,9 @@ void render_fields(FILE *out, const json_t *obj)
 
 	json_object_foreach((json_t *)obj, key, v)
 	{
-		char *text = json_is_string(v) || json_is_null(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		char *text = json_is_string(v) || json_is_null(v)
+				 ? NULL
+				 : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 		fprintf(out, "%-14s %s\n", key, text ? text : json_is_null(v) ? "-" : json_string_value(v));
 		free(text);
 	}

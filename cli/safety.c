@@ -32,7 +32,8 @@ static int removes_admin(const json_t *c)
 {
 	const json_t *admin = json_object_get(json_object_get(json_object_get(c, "fields"), "admin"), "to");
 
-	return strcmp(op_of(c), "deactivate") == 0 || (strcmp(op_of(c), "update") == 0 && json_is_false(admin));
+	return strcmp(op_of(c), "deactivate") == 0 ||
+	       (strcmp(op_of(c), "update") == 0 && json_is_false(admin));
 }
 
 /* Active admins once the changes are applied. */
@@ -61,7 +62,8 @@ static size_t admins_after(const json_t *actual_users, const json_t *changes)
 			 json_is_true(json_object_get(json_object_get(c, "after"), "admin")))
 			json_object_set_new(admins, key_of(c), json_true());
 		else if (strcmp(op_of(c), "update") == 0 &&
-			 json_is_true(json_object_get(json_object_get(json_object_get(c, "fields"), "admin"), "to")))
+			 json_is_true(
+			     json_object_get(json_object_get(json_object_get(c, "fields"), "admin"), "to")))
 			json_object_set_new(admins, key_of(c), json_true());
 	}
 	n = json_object_size(admins);
@@ -95,11 +97,12 @@ int safety_check(const json_t *policy, const json_t *actual, const json_t *chang
 	json_array_foreach(changes, i, c)
 	{
 		if (acting != NULL && is_user(c) && strcmp(key_of(c), acting) == 0 && removes_admin(c))
-			return err_set(err, EXIT_FAILURE_,
-				       "refusing to %s '%s': it is the acting admin (the token's own account); "
-				       "give --force to do it anyway",
-				       strcmp(op_of(c), "deactivate") == 0 ? "deactivate" : "remove admin rights from",
-				       acting);
+			return err_set(
+			    err, EXIT_FAILURE_,
+			    "refusing to %s '%s': it is the acting admin (the token's own account); "
+			    "give --force to do it anyway",
+			    strcmp(op_of(c), "deactivate") == 0 ? "deactivate" : "remove admin rights from",
+			    acting);
 	}
 	if (actual_users != NULL && admins_after(actual_users, changes) == 0)
 		return err_set(err, EXIT_FAILURE_,

@@ -673,8 +673,9 @@ static bool check_object(struct vstate *st, const json_t *schema, const json_t *
 			add_error(st, child, "unknown field '%s'", key);
 			/* the key is at fault, not its value: say so, for the position in messages */
 			if (st->errors != NULL)
-				json_object_set_new(json_array_get(st->errors, json_array_size(st->errors) - 1), "at",
-						    json_string("key"));
+				json_object_set_new(
+				    json_array_get(st->errors, json_array_size(st->errors) - 1), "at",
+				    json_string("key"));
 			ok = false;
 		} else {
 			ok = validate(st, addl, val, child) && ok;

@@ -16,10 +16,10 @@
 /* Validates instance against schema (root is the whole schema document, used to resolve $ref).
  * Appends one object per problem to errors (may be NULL when only the answer matters):
  *   {"path": "users.list[2].email", "message": "not an e-mail address"}
- * with path built by jpath.h, and "at": "key" when the problem is the key itself (unknown field). Messages read well to an administrator: "unknown field 'colour'",
- * "expected an integer, got a string", "missing required field 'id'", "must be one of: closed, token,
- * open", or the schema's own "errorMessage" string when the failing subschema has one.
- * Returns true when valid. */
+ * with path built by jpath.h, and "at": "key" when the problem is the key itself (unknown field). Messages
+ * read well to an administrator: "unknown field 'colour'", "expected an integer, got a string", "missing
+ * required field 'id'", "must be one of: closed, token, open", or the schema's own "errorMessage" string when
+ * the failing subschema has one. Returns true when valid. */
 bool schema_validate(const json_t *schema, const json_t *instance, json_t *errors);
 
 /* The policy schema compiled into the binary (schemas/policy.schema.json, see schema_policy.c); a borrowed

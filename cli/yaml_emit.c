@@ -44,8 +44,9 @@ static int emit_value(yaml_emitter_t *em, const json_t *v)
 			return 0;
 		json_object_foreach((json_t *)v, key, item)
 		{
-			if (!emit_scalar(em, key, needs_quotes(key) ? YAML_DOUBLE_QUOTED_SCALAR_STYLE
-								    : YAML_ANY_SCALAR_STYLE) ||
+			if (!emit_scalar(em, key,
+					 needs_quotes(key) ? YAML_DOUBLE_QUOTED_SCALAR_STYLE
+							   : YAML_ANY_SCALAR_STYLE) ||
 			    !emit_value(em, item))
 				return 0;
 		}
@@ -65,7 +66,7 @@ static int emit_value(yaml_emitter_t *em, const json_t *v)
 	case JSON_STRING:
 		return emit_scalar(em, json_string_value(v),
 				   needs_quotes(json_string_value(v)) ? YAML_DOUBLE_QUOTED_SCALAR_STYLE
-								       : YAML_ANY_SCALAR_STYLE);
+								      : YAML_ANY_SCALAR_STYLE);
 	case JSON_INTEGER:
 		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 		return emit_scalar(em, num, YAML_PLAIN_SCALAR_STYLE);

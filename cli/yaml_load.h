@@ -18,7 +18,7 @@
 #include "msg_err.h"
 
 #define YAML_ALIAS_BUDGET 10000
-#define YAML_MAX_DEPTH 64
+#define YAML_MAX_DEPTH	  64
 
 /* pos maps each value's jpath (see jpath.h; "" for the root) to [line, column], both 1-based, of the
  * value's first character. Errors: status EXIT_NOINPUT for a missing/unreadable file, EXIT_DATAERR for

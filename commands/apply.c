@@ -35,8 +35,9 @@ static int exec_apply(struct cli *cli, const struct cmd_args *args)
 	int failed, status;
 
 	if ((file == NULL) == (args->argc == 0)) {
-		status = cli_fail(cli, EXIT_USAGE, "give either -f FILE or a saved PLAN\nusage: msgadm apply %s",
-				  args->cmd->synopsis);
+		status =
+		    cli_fail(cli, EXIT_USAGE, "give either -f FILE or a saved PLAN\nusage: msgadm apply %s",
+			     args->cmd->synopsis);
 		goto done;
 	}
 	if (file != NULL) {
@@ -89,21 +90,22 @@ done:
 }
 
 const struct command cmd_apply = {
-	.name = "apply",
-	.synopsis = "-f FILE | PLAN [--yes] [--force]",
-	.summary = "change the server to match a policy or a saved plan",
-	.description = "With -f, plans again and applies. With a saved PLAN, first checks that the live\n"
-		       "state still matches the digest the plan was made from. Changes are applied in a\n"
-		       "safe order (creations first, deactivations last); each outcome is reported.\n"
-		       "Exits 3 when some changes failed.",
-	.options = {
-		{"file", 'f', "FILE", "the policy to apply", "file"},
-		{"yes", 'y', NULL, "do not ask for confirmation", NULL},
-		{"force", 0, NULL, "allow deactivating or demoting the acting or last admin", NULL},
+    .name = "apply",
+    .synopsis = "-f FILE | PLAN [--yes] [--force]",
+    .summary = "change the server to match a policy or a saved plan",
+    .description = "With -f, plans again and applies. With a saved PLAN, first checks that the live\n"
+		   "state still matches the digest the plan was made from. Changes are applied in a\n"
+		   "safe order (creations first, deactivations last); each outcome is reported.\n"
+		   "Exits 3 when some changes failed.",
+    .options =
+	{
+	    {"file", 'f', "FILE", "the policy to apply", "file"},
+	    {"yes", 'y', NULL, "do not ask for confirmation", NULL},
+	    {"force", 0, NULL, "allow deactivating or demoting the acting or last admin", NULL},
 	},
-	.min_args = 0,
-	.max_args = 1,
-	.arg_complete = "file",
-	.flags = CMD_NEEDS_SERVER | CMD_CHANGES_STATE,
-	.exec = exec_apply,
+    .min_args = 0,
+    .max_args = 1,
+    .arg_complete = "file",
+    .flags = CMD_NEEDS_SERVER | CMD_CHANGES_STATE,
+    .exec = exec_apply,
 };

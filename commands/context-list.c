@@ -11,9 +11,12 @@ static void print_contexts(FILE *out, const json_t *list)
 	fprintf(out, "  %-16s %-10s %-28s %s\n", "NAME", "DRIVER", "SERVER", "URL");
 	json_array_foreach(list, i, c)
 	{
-		fprintf(out, "%c %-16s %-10s %-28s %s\n", json_is_true(json_object_get(c, "current")) ? '*' : ' ',
-			json_string_value(json_object_get(c, "name")), json_string_value(json_object_get(c, "driver")),
-			json_string_value(json_object_get(c, "server")), json_string_value(json_object_get(c, "url")));
+		fprintf(out, "%c %-16s %-10s %-28s %s\n",
+			json_is_true(json_object_get(c, "current")) ? '*' : ' ',
+			json_string_value(json_object_get(c, "name")),
+			json_string_value(json_object_get(c, "driver")),
+			json_string_value(json_object_get(c, "server")),
+			json_string_value(json_object_get(c, "url")));
 	}
 }
 
@@ -32,8 +35,9 @@ static int exec_context_list(struct cli *cli, const struct cmd_args *args)
 	list = json_array();
 	for (size_t i = 0; i < cfg->ncontexts; i++) {
 		const struct context *c = &cfg->contexts[i];
-		json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s,s:b}", "name", c->name, "driver", c->driver,
-						      "server", c->server, "url", c->url, "current", c == chosen));
+		json_array_append_new(list,
+				      json_pack("{s:s,s:s,s:s,s:s,s:b}", "name", c->name, "driver", c->driver,
+						"server", c->server, "url", c->url, "current", c == chosen));
 	}
 	if (cli_print(cli, list, print_contexts) != 0)
 		status = cli_failed(cli);
@@ -42,9 +46,9 @@ static int exec_context_list(struct cli *cli, const struct cmd_args *args)
 }
 
 const struct command cmd_context_list = {
-	.name = "context list",
-	.synopsis = "",
-	.summary = "list connection profiles (* marks the one in use)",
-	.max_args = 0,
-	.exec = exec_context_list,
+    .name = "context list",
+    .synopsis = "",
+    .summary = "list connection profiles (* marks the one in use)",
+    .max_args = 0,
+    .exec = exec_context_list,
 };

@@ -19,10 +19,10 @@ static int exec_help(struct cli *cli, const struct cmd_args *args)
 }
 
 const struct command cmd_help = {
-	.name = "help",
-	.synopsis = "[COMMAND]",
-	.summary = "show help for msgadm or one command",
-	.max_args = 2,
-	.arg_complete = "command",
-	.exec = exec_help,
+    .name = "help",
+    .synopsis = "[COMMAND]",
+    .summary = "show help for msgadm or one command",
+    .max_args = 2,
+    .arg_complete = "command",
+    .exec = exec_help,
 };

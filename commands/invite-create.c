@@ -20,28 +20,31 @@ static int exec_invite_create(struct cli *cli, const struct cmd_args *args)
 		n = strtol(uses, &end, 10);
 		if (*uses == '\0' || *end != '\0' || n < 0 || errno == ERANGE) {
 			json_decref(token);
-			return cli_fail(cli, EXIT_USAGE, "--uses: '%s' is not a whole number from 0 to %ld", uses, LONG_MAX);
+			return cli_fail(cli, EXIT_USAGE, "--uses: '%s' is not a whole number from 0 to %ld",
+					uses, LONG_MAX);
 		}
 		json_object_set_new(token, "uses", json_integer(n));
 	}
 	if (expires != NULL)
 		json_object_set_new(token, "expires", json_string(expires));
-	changes = json_pack("[{s:s,s:s,s:s,s:o}]", "op", "create", "type", "token", "key", args->argv[0], "after", token);
+	changes = json_pack("[{s:s,s:s,s:s,s:o}]", "op", "create", "type", "token", "key", args->argv[0],
+			    "after", token);
 	status = cli_run_changes(cli, changes, false);
 	json_decref(changes);
 	return status;
 }
 
 const struct command cmd_invite_create = {
-	.name = "invite create",
-	.synopsis = "NAME [--uses N] [--expires YYYY-MM-DD]",
-	.summary = "create a registration (invite) token",
-	.options = {
-		{"uses", 0, "N", "how many registrations it allows (default: unlimited)", NULL},
-		{"expires", 0, "DATE", "the last day it works (YYYY-MM-DD, UTC)", NULL},
+    .name = "invite create",
+    .synopsis = "NAME [--uses N] [--expires YYYY-MM-DD]",
+    .summary = "create a registration (invite) token",
+    .options =
+	{
+	    {"uses", 0, "N", "how many registrations it allows (default: unlimited)", NULL},
+	    {"expires", 0, "DATE", "the last day it works (YYYY-MM-DD, UTC)", NULL},
 	},
-	.min_args = 1,
-	.max_args = 1,
-	.flags = CMD_NEEDS_SERVER | CMD_CHANGES_STATE,
-	.exec = exec_invite_create,
+    .min_args = 1,
+    .max_args = 1,
+    .flags = CMD_NEEDS_SERVER | CMD_CHANGES_STATE,
+    .exec = exec_invite_create,
 };

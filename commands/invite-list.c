@@ -12,7 +12,8 @@ static int exec_invite_list(struct cli *cli, const struct cmd_args *args)
 	if (cli_session(cli, &s) != 0)
 		return cli_failed(cli);
 	if (s->driver->list_tokens == NULL)
-		return cli_fail(cli, EXIT_FAILURE_, "%s: invite tokens are not available on this server", s->driver->name);
+		return cli_fail(cli, EXIT_FAILURE_, "%s: invite tokens are not available on this server",
+				s->driver->name);
 	if (s->driver->list_tokens(s, &tokens, &cli->err) != 0)
 		return cli_failed(cli);
 	list = sorted_values(tokens);
@@ -24,10 +25,10 @@ static int exec_invite_list(struct cli *cli, const struct cmd_args *args)
 }
 
 const struct command cmd_invite_list = {
-	.name = "invite list",
-	.synopsis = "",
-	.summary = "list registration (invite) tokens",
-	.max_args = 0,
-	.flags = CMD_NEEDS_SERVER,
-	.exec = exec_invite_list,
+    .name = "invite list",
+    .synopsis = "",
+    .summary = "list registration (invite) tokens",
+    .max_args = 0,
+    .flags = CMD_NEEDS_SERVER,
+    .exec = exec_invite_list,
 };

@@ -11,12 +11,12 @@ static int exec_invite_revoke(struct cli *cli, const struct cmd_args *args)
 }
 
 const struct command cmd_invite_revoke = {
-	.name = "invite revoke",
-	.synopsis = "NAME",
-	.summary = "delete a registration (invite) token",
-	.min_args = 1,
-	.max_args = 1,
-	.arg_complete = "token",
-	.flags = CMD_NEEDS_SERVER | CMD_CHANGES_STATE,
-	.exec = exec_invite_revoke,
+    .name = "invite revoke",
+    .synopsis = "NAME",
+    .summary = "delete a registration (invite) token",
+    .min_args = 1,
+    .max_args = 1,
+    .arg_complete = "token",
+    .flags = CMD_NEEDS_SERVER | CMD_CHANGES_STATE,
+    .exec = exec_invite_revoke,
 };

@@ -24,8 +24,8 @@ static int exec_plan(struct cli *cli, const struct cmd_args *args)
 	if (out != NULL)
 		cli_info(cli, "Saved the plan to %s; apply it with: msgadm apply %s\n", out, out);
 	status = args_flag(args, "detailed-exitcode") && json_array_size(json_object_get(plan, "changes")) > 0
-			 ? EXIT_CHANGES
-			 : EXIT_OK;
+		     ? EXIT_CHANGES
+		     : EXIT_OK;
 done:
 	json_decref(plan);
 	policy_free(p);
@@ -33,20 +33,21 @@ done:
 }
 
 const struct command cmd_plan = {
-	.name = "plan",
-	.synopsis = "-f FILE [--out PLAN] [--detailed-exitcode] [--force]",
-	.summary = "show what apply would change on the server",
-	.description = "Reads the live state the policy covers, compares it field by field and prints\n"
-		       "+ (add), ~ (change) and - (deactivate/delete) lines, then what the server cannot be\n"
-		       "made to do through its API (config-managed, observed only, unsupported).",
-	.options = {
-		{"file", 'f', "FILE", "the policy to plan for", "file"},
-		{"out", 0, "PLAN", "save the plan, with a digest of the live state, for 'apply PLAN'", "file"},
-		{"detailed-exitcode", 0, NULL, "exit 2 when there are changes, 0 when none", NULL},
-		{"force", 0, NULL, "allow deactivating or demoting the acting or last admin", NULL},
+    .name = "plan",
+    .synopsis = "-f FILE [--out PLAN] [--detailed-exitcode] [--force]",
+    .summary = "show what apply would change on the server",
+    .description = "Reads the live state the policy covers, compares it field by field and prints\n"
+		   "+ (add), ~ (change) and - (deactivate/delete) lines, then what the server cannot be\n"
+		   "made to do through its API (config-managed, observed only, unsupported).",
+    .options =
+	{
+	    {"file", 'f', "FILE", "the policy to plan for", "file"},
+	    {"out", 0, "PLAN", "save the plan, with a digest of the live state, for 'apply PLAN'", "file"},
+	    {"detailed-exitcode", 0, NULL, "exit 2 when there are changes, 0 when none", NULL},
+	    {"force", 0, NULL, "allow deactivating or demoting the acting or last admin", NULL},
 	},
-	.min_args = 0,
-	.max_args = 0,
-	.flags = CMD_NEEDS_SERVER,
-	.exec = exec_plan,
+    .min_args = 0,
+    .max_args = 0,
+    .flags = CMD_NEEDS_SERVER,
+    .exec = exec_plan,
 };

@@ -8,14 +8,16 @@ static void print_info(FILE *out, const json_t *info)
 	size_t i;
 
 	fprintf(out, "driver         %s\nserver         %s\nurl            %s\n",
-		json_string_value(json_object_get(info, "driver")), json_string_value(json_object_get(info, "server")),
+		json_string_value(json_object_get(info, "driver")),
+		json_string_value(json_object_get(info, "server")),
 		json_string_value(json_object_get(info, "url")));
 	render_fields(out, json_object_get(info, "reported"));
 	fprintf(out, "\n%-28s %-15s %s\n", "POLICY FIELD", "LEVEL", "HOW");
 	json_array_foreach(caps, i, c)
 	{
 		fprintf(out, "%-28s %-15s %s\n", json_string_value(json_object_get(c, "path")),
-			json_string_value(json_object_get(c, "level")), json_string_value(json_object_get(c, "note")));
+			json_string_value(json_object_get(c, "level")),
+			json_string_value(json_object_get(c, "note")));
 	}
 }
 
@@ -32,9 +34,10 @@ static int exec_server_info(struct cli *cli, const struct cmd_args *args)
 	}
 	for (const struct capability *c = s->driver->capabilities; c->path; c++)
 		json_array_append_new(caps, json_pack("{s:s,s:s,s:s}", "path", c->path, "level",
-						      capability_level_name(c->level), "note", c->note ? c->note : ""));
-	info = json_pack("{s:s,s:s,s:s,s:o,s:o}", "driver", s->driver->name, "server", s->context->server, "url",
-			 s->context->url, "reported", reported, "capabilities", caps);
+						      capability_level_name(c->level), "note",
+						      c->note ? c->note : ""));
+	info = json_pack("{s:s,s:s,s:s,s:o,s:o}", "driver", s->driver->name, "server", s->context->server,
+			 "url", s->context->url, "reported", reported, "capabilities", caps);
 	if (cli_print(cli, info, print_info) != 0)
 		status = cli_failed(cli);
 	json_decref(info);
@@ -42,10 +45,10 @@ static int exec_server_info(struct cli *cli, const struct cmd_args *args)
 }
 
 const struct command cmd_server_info = {
-	.name = "server info",
-	.synopsis = "",
-	.summary = "show the server's version and what msgadm can manage on it",
-	.max_args = 0,
-	.flags = CMD_NEEDS_SERVER,
-	.exec = exec_server_info,
+    .name = "server info",
+    .synopsis = "",
+    .summary = "show the server's version and what msgadm can manage on it",
+    .max_args = 0,
+    .flags = CMD_NEEDS_SERVER,
+    .exec = exec_server_info,
 };

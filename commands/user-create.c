@@ -3,7 +3,8 @@
 
 static int exec_user_create(struct cli *cli, const struct cmd_args *args)
 {
-	json_t *after = json_pack("{s:s,s:b,s:b}", "id", args->argv[0], "admin", args_flag(args, "admin"), "active", 1);
+	json_t *after =
+	    json_pack("{s:s,s:b,s:b}", "id", args->argv[0], "admin", args_flag(args, "admin"), "active", 1);
 	json_t *changes;
 	int status;
 
@@ -11,23 +12,25 @@ static int exec_user_create(struct cli *cli, const struct cmd_args *args)
 		json_object_set_new(after, "display_name", json_string(args_value(args, "display-name")));
 	if (args_value(args, "email"))
 		json_object_set_new(after, "email", json_string(args_value(args, "email")));
-	changes = json_pack("[{s:s,s:s,s:s,s:o}]", "op", "create", "type", "user", "key", args->argv[0], "after", after);
+	changes = json_pack("[{s:s,s:s,s:s,s:o}]", "op", "create", "type", "user", "key", args->argv[0],
+			    "after", after);
 	status = cli_run_changes(cli, changes, false);
 	json_decref(changes);
 	return status;
 }
 
 const struct command cmd_user_create = {
-	.name = "user create",
-	.synopsis = "ID [--display-name NAME] [--email ADDRESS] [--admin]",
-	.summary = "create an account (no password: users sign in through SSO or a reset)",
-	.options = {
-		{"display-name", 0, "NAME", "the display name", NULL},
-		{"email", 0, "ADDRESS", "the e-mail address", NULL},
-		{"admin", 0, NULL, "make the account a server admin", NULL},
+    .name = "user create",
+    .synopsis = "ID [--display-name NAME] [--email ADDRESS] [--admin]",
+    .summary = "create an account (no password: users sign in through SSO or a reset)",
+    .options =
+	{
+	    {"display-name", 0, "NAME", "the display name", NULL},
+	    {"email", 0, "ADDRESS", "the e-mail address", NULL},
+	    {"admin", 0, NULL, "make the account a server admin", NULL},
 	},
-	.min_args = 1,
-	.max_args = 1,
-	.flags = CMD_NEEDS_SERVER | CMD_CHANGES_STATE,
-	.exec = exec_user_create,
+    .min_args = 1,
+    .max_args = 1,
+    .flags = CMD_NEEDS_SERVER | CMD_CHANGES_STATE,
+    .exec = exec_user_create,
 };

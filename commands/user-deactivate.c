@@ -3,7 +3,8 @@
 
 static int exec_user_deactivate(struct cli *cli, const struct cmd_args *args)
 {
-	json_t *changes = json_pack("[{s:s,s:s,s:s}]", "op", "deactivate", "type", "user", "key", args->argv[0]);
+	json_t *changes =
+	    json_pack("[{s:s,s:s,s:s}]", "op", "deactivate", "type", "user", "key", args->argv[0]);
 	int status = cli_run_changes(cli, changes, args_flag(args, "force"));
 
 	json_decref(changes);
@@ -11,13 +12,13 @@ static int exec_user_deactivate(struct cli *cli, const struct cmd_args *args)
 }
 
 const struct command cmd_user_deactivate = {
-	.name = "user deactivate",
-	.synopsis = "ID [--force]",
-	.summary = "deactivate an account (refused for the acting or last admin without --force)",
-	.options = {{"force", 0, NULL, "allow deactivating the acting or last admin", NULL}},
-	.min_args = 1,
-	.max_args = 1,
-	.arg_complete = "user",
-	.flags = CMD_NEEDS_SERVER | CMD_CHANGES_STATE,
-	.exec = exec_user_deactivate,
+    .name = "user deactivate",
+    .synopsis = "ID [--force]",
+    .summary = "deactivate an account (refused for the acting or last admin without --force)",
+    .options = {{"force", 0, NULL, "allow deactivating the acting or last admin", NULL}},
+    .min_args = 1,
+    .max_args = 1,
+    .arg_complete = "user",
+    .flags = CMD_NEEDS_SERVER | CMD_CHANGES_STATE,
+    .exec = exec_user_deactivate,
 };

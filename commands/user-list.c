@@ -19,11 +19,11 @@ static int exec_user_list(struct cli *cli, const struct cmd_args *args)
 }
 
 const struct command cmd_user_list = {
-	.name = "user list",
-	.synopsis = "[--email]",
-	.summary = "list the server's accounts, deactivated ones included",
-	.options = {{"email", 0, NULL, "also fetch e-mail addresses (one request per user on Synapse)", NULL}},
-	.max_args = 0,
-	.flags = CMD_NEEDS_SERVER,
-	.exec = exec_user_list,
+    .name = "user list",
+    .synopsis = "[--email]",
+    .summary = "list the server's accounts, deactivated ones included",
+    .options = {{"email", 0, NULL, "also fetch e-mail addresses (one request per user on Synapse)", NULL}},
+    .max_args = 0,
+    .flags = CMD_NEEDS_SERVER,
+    .exec = exec_user_list,
 };

@@ -20,12 +20,12 @@ static int exec_user_show(struct cli *cli, const struct cmd_args *args)
 }
 
 const struct command cmd_user_show = {
-	.name = "user show",
-	.synopsis = "ID",
-	.summary = "show one account",
-	.min_args = 1,
-	.max_args = 1,
-	.arg_complete = "user",
-	.flags = CMD_NEEDS_SERVER,
-	.exec = exec_user_show,
+    .name = "user show",
+    .synopsis = "ID",
+    .summary = "show one account",
+    .min_args = 1,
+    .max_args = 1,
+    .arg_complete = "user",
+    .flags = CMD_NEEDS_SERVER,
+    .exec = exec_user_show,
 };

@@ -26,13 +26,13 @@ static int exec_validate(struct cli *cli, const struct cmd_args *args)
 }
 
 const struct command cmd_validate = {
-	.name = "validate",
-	.synopsis = "FILE...",
-	.summary = "check policy files against the schema (offline)",
-	.description = "Checks each FILE without contacting any server. Every problem is reported as\n"
-		       "FILE:LINE:COLUMN: PATH: REASON. Exits 65 when a file is invalid, 66 when one is missing.",
-	.min_args = 1,
-	.max_args = -1,
-	.arg_complete = "file",
-	.exec = exec_validate,
+    .name = "validate",
+    .synopsis = "FILE...",
+    .summary = "check policy files against the schema (offline)",
+    .description = "Checks each FILE without contacting any server. Every problem is reported as\n"
+		   "FILE:LINE:COLUMN: PATH: REASON. Exits 65 when a file is invalid, 66 when one is missing.",
+    .min_args = 1,
+    .max_args = -1,
+    .arg_complete = "file",
+    .exec = exec_validate,
 };

@@ -10,9 +10,9 @@ static int exec_version(struct cli *cli, const struct cmd_args *args)
 }
 
 const struct command cmd_version = {
-	.name = "version",
-	.synopsis = "",
-	.summary = "print msgadm's version",
-	.max_args = 0,
-	.exec = exec_version,
+    .name = "version",
+    .synopsis = "",
+    .summary = "print msgadm's version",
+    .max_args = 0,
+    .exec = exec_version,
 };

@@ -9,19 +9,19 @@
 #include "exitcode.h"
 
 const struct capability synapse_capabilities[] = {
-	{"users.list[].display_name", CAP_MANAGED, "PUT /_synapse/admin/v2/users/<id> (displayname)"},
-	{"users.list[].email", CAP_MANAGED, "PUT /_synapse/admin/v2/users/<id> (threepids)"},
-	{"users.list[].admin", CAP_MANAGED, "PUT /_synapse/admin/v2/users/<id> (admin)"},
-	{"users.list[].active", CAP_MANAGED, "POST /_synapse/admin/v1/deactivate, PUT deactivated: false"},
-	{"users.manage", CAP_MANAGED, "GET /_synapse/admin/v2/users"},
-	{"invites.tokens", CAP_MANAGED, "/_synapse/admin/v1/registration_tokens"},
-	{"invites.registration", CAP_CONFIG, "homeserver.yaml: enable_registration, registration_requires_token"},
-	{"invites.allowed_domains", CAP_CONFIG, "homeserver.yaml: allowed_local_3pids"},
-	{"invites.guests", CAP_CONFIG, "homeserver.yaml: allow_guest_access"},
-	{"federation", CAP_CONFIG, "homeserver.yaml: federation_domain_whitelist"},
-	{"retention.default", CAP_CONFIG, "homeserver.yaml: retention.default_policy"},
-	{"retention.rooms", CAP_UNSUPPORTED, "per-room m.room.retention state is not written by this version"},
-	{NULL, CAP_UNSUPPORTED, NULL},
+    {"users.list[].display_name", CAP_MANAGED, "PUT /_synapse/admin/v2/users/<id> (displayname)"},
+    {"users.list[].email", CAP_MANAGED, "PUT /_synapse/admin/v2/users/<id> (threepids)"},
+    {"users.list[].admin", CAP_MANAGED, "PUT /_synapse/admin/v2/users/<id> (admin)"},
+    {"users.list[].active", CAP_MANAGED, "POST /_synapse/admin/v1/deactivate, PUT deactivated: false"},
+    {"users.manage", CAP_MANAGED, "GET /_synapse/admin/v2/users"},
+    {"invites.tokens", CAP_MANAGED, "/_synapse/admin/v1/registration_tokens"},
+    {"invites.registration", CAP_CONFIG, "homeserver.yaml: enable_registration, registration_requires_token"},
+    {"invites.allowed_domains", CAP_CONFIG, "homeserver.yaml: allowed_local_3pids"},
+    {"invites.guests", CAP_CONFIG, "homeserver.yaml: allow_guest_access"},
+    {"federation", CAP_CONFIG, "homeserver.yaml: federation_domain_whitelist"},
+    {"retention.default", CAP_CONFIG, "homeserver.yaml: retention.default_policy"},
+    {"retention.rooms", CAP_UNSUPPORTED, "per-room m.room.retention state is not written by this version"},
+    {NULL, CAP_UNSUPPORTED, NULL},
 };
 
 int syn_bool(const json_t *v)
@@ -77,18 +77,20 @@ static int reply_error(const char *method, const char *where, const struct http_
 	const char *error = json_string_value(json_object_get(r->json, "error"));
 
 	if (errcode == NULL)
-		return err_set(err, status_class(r->status) == EXIT_FAILURE_ ? EXIT_PROTOCOL : status_class(r->status),
-			       "synapse: %s %s: %ld with a reply that is not a Matrix error (%.60s%s)", method, where,
-			       r->status, r->body, r->body_len > 60 ? "..." : "");
+		return err_set(
+		    err, status_class(r->status) == EXIT_FAILURE_ ? EXIT_PROTOCOL : status_class(r->status),
+		    "synapse: %s %s: %ld with a reply that is not a Matrix error (%.60s%s)", method, where,
+		    r->status, r->body, r->body_len > 60 ? "..." : "");
 	if (r->status == 400 && strcmp(errcode, "M_UNRECOGNIZED") == 0)
-		return err_set(err, EXIT_PROTOCOL, "synapse: %s %s: 400 M_UNRECOGNIZED: %s (is this Synapse 1.67 or later?)",
+		return err_set(err, EXIT_PROTOCOL,
+			       "synapse: %s %s: 400 M_UNRECOGNIZED: %s (is this Synapse 1.67 or later?)",
 			       method, where, error ? error : "");
-	return err_set(err, status_class(r->status), "synapse: %s %s: %ld %s: %s", method, where, r->status, errcode,
-		       error ? error : "");
+	return err_set(err, status_class(r->status), "synapse: %s %s: %ld %s: %s", method, where, r->status,
+		       errcode, error ? error : "");
 }
 
-int syn_call(struct session *s, const char *method, const char *path, const json_t *body, enum http_retry retry,
-	     const long *allowed, long *status, json_t **reply, struct msg_err *err)
+int syn_call(struct session *s, const char *method, const char *path, const json_t *body,
+	     enum http_retry retry, const long *allowed, long *status, json_t **reply, struct msg_err *err)
 {
 	struct http_reply r = {0};
 	char where[512];
@@ -110,8 +112,9 @@ int syn_call(struct session *s, const char *method, const char *path, const json
 		goto fail;
 	}
 	if (reply != NULL && !json_is_object(r.json)) {
-		err_set(err, EXIT_PROTOCOL, "synapse: %s %s: %ld but the reply is not a JSON object (%.60s%s)", method,
-			where, r.status, r.body, r.body_len > 60 ? "..." : "");
+		err_set(err, EXIT_PROTOCOL,
+			"synapse: %s %s: %ld but the reply is not a JSON object (%.60s%s)", method, where,
+			r.status, r.body, r.body_len > 60 ? "..." : "");
 		goto fail;
 	}
 	if (reply != NULL)
@@ -130,7 +133,8 @@ static int synapse_server_info(struct session *s, json_t **info, struct msg_err 
 {
 	json_t *r = NULL;
 
-	if (syn_call(s, "GET", "/_synapse/admin/v1/server_version", NULL, HTTP_IDEMPOTENT, NULL, NULL, &r, err) != 0)
+	if (syn_call(s, "GET", "/_synapse/admin/v1/server_version", NULL, HTTP_IDEMPOTENT, NULL, NULL, &r,
+		     err) != 0)
 		return -1;
 	if (!json_is_string(json_object_get(r, "server_version"))) {
 		json_decref(r);
@@ -153,8 +157,8 @@ static int synapse_whoami(struct session *s, char **id, struct msg_err *err)
 	user_id = json_string_value(json_object_get(r, "user_id"));
 	local = syn_local_part(s, user_id);
 	if (local == NULL) {
-		err_set(err, EXIT_PROTOCOL, "synapse: GET %s: the token belongs to '%s', not a user of %s", path,
-			user_id ? user_id : "?", s->context->server);
+		err_set(err, EXIT_PROTOCOL, "synapse: GET %s: the token belongs to '%s', not a user of %s",
+			path, user_id ? user_id : "?", s->context->server);
 		json_decref(r);
 		return -1;
 	}
@@ -164,19 +168,19 @@ static int synapse_whoami(struct session *s, char **id, struct msg_err *err)
 }
 
 const struct driver drv_synapse = {
-	.name = "synapse",
-	.capabilities = synapse_capabilities,
-	.server_info = synapse_server_info,
-	.whoami = synapse_whoami,
-	.list_users = synapse_list_users,
-	.get_user = synapse_get_user,
-	.create_user = synapse_create_user,
-	.update_user = synapse_update_user,
-	.deactivate_user = synapse_deactivate_user,
-	.reactivate_user = synapse_reactivate_user,
-	.list_tokens = synapse_list_tokens,
-	.create_token = synapse_create_token,
-	.update_token = synapse_update_token,
-	.delete_token = synapse_delete_token,
-	.render_config = synapse_render_config,
+    .name = "synapse",
+    .capabilities = synapse_capabilities,
+    .server_info = synapse_server_info,
+    .whoami = synapse_whoami,
+    .list_users = synapse_list_users,
+    .get_user = synapse_get_user,
+    .create_user = synapse_create_user,
+    .update_user = synapse_update_user,
+    .deactivate_user = synapse_deactivate_user,
+    .reactivate_user = synapse_reactivate_user,
+    .list_tokens = synapse_list_tokens,
+    .create_token = synapse_create_token,
+    .update_token = synapse_update_token,
+    .delete_token = synapse_delete_token,
+    .render_config = synapse_render_config,
 };

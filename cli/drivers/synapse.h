@@ -11,8 +11,8 @@
  * anything else -> -1 with a message like
  *   synapse: PUT /_synapse/admin/v2/users/@bob:example.gov: 403 M_FORBIDDEN: You are not a server admin
  * and the exit status for its class (401/403 -> 77, 429 -> 75, 5xx -> 69, unexpected -> 76). */
-int syn_call(struct session *s, const char *method, const char *path, const json_t *body, enum http_retry retry,
-	     const long *allowed, long *status, json_t **reply, struct msg_err *err);
+int syn_call(struct session *s, const char *method, const char *path, const json_t *body,
+	     enum http_retry retry, const long *allowed, long *status, json_t **reply, struct msg_err *err);
 
 /* "@alice:example.gov", percent-encoded for a path segment; malloc'd. */
 char *syn_user_path_id(const struct session *s, const char *local);

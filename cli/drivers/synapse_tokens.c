@@ -15,7 +15,8 @@ static json_t *expiry_to_wire(const json_t *date)
 {
 	struct tm tm = {0};
 
-	if (!json_is_string(date) || sscanf(json_string_value(date), "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
+	if (!json_is_string(date) ||
+	    sscanf(json_string_value(date), "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
 		return json_null();
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
@@ -43,8 +44,9 @@ json_t *synapse_token_from_wire(const json_t *wire)
 
 	if (!json_is_string(name))
 		return NULL;
-	return json_pack("{s:O,s:O,s:o,s:I,s:I}", "name", name, "uses", json_is_integer(uses) ? uses : json_null(),
-			 "expires", expiry_from_wire(json_object_get(wire, "expiry_time")), "used",
+	return json_pack("{s:O,s:O,s:o,s:I,s:I}", "name", name, "uses",
+			 json_is_integer(uses) ? uses : json_null(), "expires",
+			 expiry_from_wire(json_object_get(wire, "expiry_time")), "used",
 			 json_integer_value(json_object_get(wire, "completed")), "pending",
 			 json_integer_value(json_object_get(wire, "pending")));
 }
@@ -59,7 +61,8 @@ int synapse_list_tokens(struct session *s, json_t **tokens, struct msg_err *err)
 		return -1;
 	if (!json_is_array(json_object_get(r, "registration_tokens"))) {
 		json_decref(r);
-		return err_set(err, EXIT_PROTOCOL, "synapse: GET %s: reply lacks 'registration_tokens'", path);
+		return err_set(err, EXIT_PROTOCOL, "synapse: GET %s: reply lacks 'registration_tokens'",
+			       path);
 	}
 	all = json_object();
 	json_array_foreach(json_object_get(r, "registration_tokens"), i, t)
@@ -68,7 +71,8 @@ int synapse_list_tokens(struct session *s, json_t **tokens, struct msg_err *err)
 		if (token == NULL) {
 			json_decref(all);
 			json_decref(r);
-			return err_set(err, EXIT_PROTOCOL, "synapse: GET %s: entry %zu has no token string", path, i);
+			return err_set(err, EXIT_PROTOCOL, "synapse: GET %s: entry %zu has no token string",
+				       path, i);
 		}
 		json_object_set_new(all, json_string_value(json_object_get(token, "name")), token);
 	}
@@ -224,20 +228,23 @@ char *synapse_render_config(const char *section, const json_t *value)
 	if (strcmp(section, "invites.guests") == 0)
 		return strdup(json_is_true(value) ? "allow_guest_access: true" : "allow_guest_access: false");
 	if (strcmp(section, "invites.allowed_domains") == 0)
-		return list_lines("allowed_local_3pids:", value, "\n  - medium: email\n    pattern: '^[^@]+@%s$'", 1);
+		return list_lines("allowed_local_3pids:", value,
+				  "\n  - medium: email\n    pattern: '^[^@]+@%s$'", 1);
 	if (strcmp(section, "federation") == 0) {
 		mode = json_string_value(json_object_get(value, "mode"));
 		if (mode != NULL && strcmp(mode, "open") == 0)
 			return strdup("# no federation_domain_whitelist (federate with everyone)");
 		if (mode != NULL && strcmp(mode, "closed") == 0)
 			return strdup("federation_domain_whitelist: []");
-		return list_lines("federation_domain_whitelist:", json_object_get(value, "partners"), "\n  - %s", 0);
+		return list_lines("federation_domain_whitelist:", json_object_get(value, "partners"),
+				  "\n  - %s", 0);
 	}
 	if (strcmp(section, "retention.default") == 0) {
 		const char *max = json_string_value(json_object_get(value, "max_lifetime"));
 		const char *min = json_string_value(json_object_get(value, "min_lifetime"));
-		if (asprintf(&out, "retention:\n  enabled: true\n  default_policy:%s%s%s%s", max ? "\n    max_lifetime: " : "",
-			     max ? max : "", min ? "\n    min_lifetime: " : "", min ? min : "") < 0)
+		if (asprintf(&out, "retention:\n  enabled: true\n  default_policy:%s%s%s%s",
+			     max ? "\n    max_lifetime: " : "", max ? max : "",
+			     min ? "\n    min_lifetime: " : "", min ? min : "") < 0)
 			return NULL;
 		return out;
 	}

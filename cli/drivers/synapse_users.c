@@ -29,7 +29,8 @@ json_t *synapse_user_from_wire(const struct session *s, const json_t *wire)
 		json_array_foreach(threepids, i, t)
 		{
 			const char *medium = json_string_value(json_object_get(t, "medium"));
-			if (medium && strcmp(medium, "email") == 0 && json_is_string(json_object_get(t, "address"))) {
+			if (medium && strcmp(medium, "email") == 0 &&
+			    json_is_string(json_object_get(t, "address"))) {
 				json_object_set(user, "email", json_object_get(t, "address"));
 				break;
 			}
@@ -46,12 +47,14 @@ static int list_page(struct session *s, const char *from, json_t *users, char **
 	size_t i;
 	int rc = -1;
 
-	snprintf(path, sizeof(path), "/_synapse/admin/v2/users?from=%s&limit=%d&guests=false&deactivated=true",
-		 from, s->context->page_size > 0 ? s->context->page_size : 500);
+	snprintf(path, sizeof(path),
+		 "/_synapse/admin/v2/users?from=%s&limit=%d&guests=false&deactivated=true", from,
+		 s->context->page_size > 0 ? s->context->page_size : 500);
 	if (syn_call(s, "GET", path, NULL, HTTP_IDEMPOTENT, NULL, NULL, &r, err) != 0)
 		return -1;
 	if (!json_is_array(json_object_get(r, "users"))) {
-		err_set(err, EXIT_PROTOCOL, "synapse: GET /_synapse/admin/v2/users: reply lacks a 'users' list");
+		err_set(err, EXIT_PROTOCOL,
+			"synapse: GET /_synapse/admin/v2/users: reply lacks a 'users' list");
 		goto done;
 	}
 	json_array_foreach(json_object_get(r, "users"), i, u)
@@ -65,16 +68,19 @@ static int list_page(struct session *s, const char *from, json_t *users, char **
 	/* A string per the observed server; older documentation shows an integer. */
 	if (json_is_string(token))
 		*next = strdup(json_string_value(token));
-	else if (json_is_integer(token) && asprintf(next, "%" JSON_INTEGER_FORMAT, json_integer_value(token)) < 0)
+	else if (json_is_integer(token) &&
+		 asprintf(next, "%" JSON_INTEGER_FORMAT, json_integer_value(token)) < 0)
 		*next = NULL;
 	else if (token != NULL && !json_is_null(token) && !json_is_integer(token)) {
-		err_set(err, EXIT_PROTOCOL, "synapse: GET /_synapse/admin/v2/users: next_token is neither string nor number");
+		err_set(err, EXIT_PROTOCOL,
+			"synapse: GET /_synapse/admin/v2/users: next_token is neither string nor number");
 		goto done;
 	}
 	if (*next != NULL && strcmp(*next, from) == 0) {
 		free(*next);
 		*next = NULL;
-		err_set(err, EXIT_PROTOCOL, "synapse: GET /_synapse/admin/v2/users: next_token repeats '%s'", from);
+		err_set(err, EXIT_PROTOCOL, "synapse: GET /_synapse/admin/v2/users: next_token repeats '%s'",
+			from);
 		goto done;
 	}
 	rc = 0;
@@ -152,7 +158,8 @@ int synapse_get_user(struct session *s, const char *id, json_t **user, struct ms
 		goto done;
 	*user = status == 404 ? NULL : synapse_user_from_wire(s, r);
 	if (status != 404 && *user == NULL) {
-		err_set(err, EXIT_PROTOCOL, "synapse: GET /_synapse/admin/v2/users/@%s:%s: reply names another user", id,
+		err_set(err, EXIT_PROTOCOL,
+			"synapse: GET /_synapse/admin/v2/users/@%s:%s: reply names another user", id,
 			s->context->server);
 		goto done;
 	}
@@ -197,11 +204,13 @@ static json_t *wire_fields(const json_t *fields, const json_t *current_threepids
 		{
 			const char *medium = json_string_value(json_object_get(t, "medium"));
 			if (medium && strcmp(medium, "email") != 0)
-				json_array_append_new(threepids, json_pack("{s:s,s:O}", "medium", medium, "address",
-									   json_object_get(t, "address")));
+				json_array_append_new(threepids,
+						      json_pack("{s:s,s:O}", "medium", medium, "address",
+								json_object_get(t, "address")));
 		}
 		if (json_is_string(v))
-			json_array_append_new(threepids, json_pack("{s:s,s:O}", "medium", "email", "address", v));
+			json_array_append_new(threepids,
+					      json_pack("{s:s,s:O}", "medium", "email", "address", v));
 		json_object_set_new(body, "threepids", threepids);
 	}
 	return body;

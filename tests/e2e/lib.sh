@@ -88,6 +88,21 @@ with urllib.request.urlopen(req, timeout=10) as r:
 PY
 }
 
+# emupy 'CODE' [ARG...]: one Python process for several emulator calls (each python3 start costs
+# ~0.1 s); CODE runs with call(METHOD, PATH[, BODY]) -> parsed reply, and the args in A.
+emupy() {
+	python3 - "$EMU_URL" "$@" <<'PY'
+import json, sys, urllib.request
+base, code, A = sys.argv[1], sys.argv[2], sys.argv[3:]
+def call(method, path, body=None):
+    data = None if body is None else (body if isinstance(body, str) else json.dumps(body)).encode()
+    req = urllib.request.Request(base + path, data=data, method=method, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.loads(r.read().decode() or "null")
+exec(code)
+PY
+}
+
 emu_state() { emu GET /_emu/state; }
 emu_fault() { emu POST /_emu/fault "$1" >/dev/null; }
 emu_clear_faults() { emu DELETE /_emu/fault >/dev/null; }

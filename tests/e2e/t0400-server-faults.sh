@@ -32,20 +32,6 @@ SEED='"users": [
   {"name": "@dave:example.test", "displayname": "dave"}],
  "registration_tokens": [{"token": "old-token", "uses_allowed": 5}]'
 
-# emupy 'CODE' [ARG...]: one Python process for several emulator calls (each python3 start costs
-# ~0.1 s); CODE runs with call(METHOD, PATH[, BODY]) -> parsed reply, and the args in A.
-emupy() {
-	python3 - "$EMU_URL" "$@" <<'PY'
-import json, sys, urllib.request
-base, code, A = sys.argv[1], sys.argv[2], sys.argv[3:]
-def call(method, path, body=None):
-    data = None if body is None else (body if isinstance(body, str) else json.dumps(body)).encode()
-    req = urllib.request.Request(base + path, data=data, method=method, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as r:
-        return json.loads(r.read().decode() or "null")
-exec(code)
-PY
-}
 # fresh [FAULT]: the emulator back to the seeded state with no faults but FAULT (a JSON object or
 # list), request counters at zero, and the state saved to $T/before.json for unchanged.
 fresh() {

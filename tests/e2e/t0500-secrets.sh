@@ -10,20 +10,6 @@ USER_TOKEN=$(cat "$T/user.token")
 BAD_TOKEN=$(cat "$T/bad.token")
 USERS_LIST='GET /_synapse/admin/v2/users'
 
-# emupy 'CODE' [ARG...]: several emulator calls in one Python process; CODE runs with
-# call(METHOD, PATH[, BODY]) -> parsed reply, and the args in A.
-emupy() {
-	python3 - "$EMU_URL" "$@" <<'PY'
-import json, sys, urllib.request
-base, code, A = sys.argv[1], sys.argv[2], sys.argv[3:]
-def call(method, path, body=None):
-    data = None if body is None else (body if isinstance(body, str) else json.dumps(body)).encode()
-    req = urllib.request.Request(base + path, data=data, method=method, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as r:
-        return json.loads(r.read().decode() or "null")
-exec(code)
-PY
-}
 SEED='"users": [
   {"name": "@bob:example.test", "displayname": "bob"},
   {"name": "@dave:example.test", "displayname": "dave", "deactivated": true},

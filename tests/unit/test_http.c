@@ -553,8 +553,8 @@ static void post_502_outcome_unknown(void **state)
 	assert_int_equal(call(f, steps, N(steps), "POST", "/_synapse/admin/v1/x", HTTP_NOT_IDEMPOTENT), -1);
 	assert_true(f->err.unknown_outcome);
 	assert_int_equal(f->err.status, EXIT_UNAVAILABLE);
-	assert_string_equal(f->err.text,
-			    "synapse: POST /_synapse/admin/v1/x: 502 from the server (the outcome is unknown)");
+	assert_string_equal(
+	    f->err.text, "synapse: POST /_synapse/admin/v1/x: 502 from the server (the outcome is unknown)");
 	assert_int_equal(f->s.nreq, 1);
 	assert_null(f->reply.body);
 }

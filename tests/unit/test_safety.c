@@ -14,43 +14,9 @@
 
 #include "diff.h"
 #include "exitcode.h"
+#include "test_json.h"
 #include "plan.h"
 #include "safety.h"
-
-static json_t *held[64];
-static size_t nheld;
-
-static json_t *hold(json_t *v)
-{
-	assert_true(nheld < sizeof(held) / sizeof(held[0]));
-	held[nheld++] = v;
-	return v;
-}
-
-static int release_all(void **state)
-{
-	(void)state;
-	while (nheld > 0)
-		json_decref(held[--nheld]);
-	return 0;
-}
-
-static json_t *J(const char *text)
-{
-	char *copy = strdup(text);
-	json_error_t error;
-	json_t *v;
-
-	assert_non_null(copy);
-	for (char *p = copy; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	v = json_loads(copy, 0, &error);
-	if (v == NULL)
-		fail_msg("bad test JSON at %d: %s: %s", error.position, error.text, copy);
-	free(copy);
-	return hold(v);
-}
 
 /* safety_check with JSON texts; err is cleared first. */
 static int check(const char *policy, const char *actual, const char *changes, const char *acting, bool force,

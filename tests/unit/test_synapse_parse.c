@@ -15,24 +15,7 @@
 #include <string.h>
 
 #include "synapse.h"
-
-static json_t *held[64];
-static size_t nheld;
-
-static json_t *hold(json_t *v)
-{
-	assert_true(nheld < sizeof(held) / sizeof(held[0]));
-	held[nheld++] = v;
-	return v;
-}
-
-static int release_all(void **state)
-{
-	(void)state;
-	while (nheld > 0)
-		json_decref(held[--nheld]);
-	return 0;
-}
+#include "test_json.h"
 
 /* A reply body, as received. */
 static json_t *reply(const char *text)
