@@ -367,9 +367,18 @@ static int describe_failure(const struct http_client *c, CURLcode cc, const stru
 		*kind = SENT_LOST;
 		snprintf(reason, size, "timed out (%s)", detail);
 		return EXIT_TEMPFAIL;
-	case CURLE_GOT_NOTHING:
 	case CURLE_RECV_ERROR:
 	case CURLE_SEND_ERROR:
+		/* With TLS 1.3 the server judges the client certificate after the client's side of the
+		 * handshake, so its alert arrives on the first read: the request never reached the
+		 * application, and retrying cannot help. */
+		if (status == 0 && strstr(detail, " alert ") != NULL) {
+			*kind = FATAL;
+			snprintf(reason, size, "TLS refused by %s (%s)", c->origin, detail);
+			return EXIT_UNAVAILABLE;
+		}
+		/* fall through */
+	case CURLE_GOT_NOTHING:
 	case CURLE_PARTIAL_FILE:
 		*kind = SENT_LOST;
 		snprintf(reason, size, "%s (%s)",

@@ -25,6 +25,7 @@ import secrets
 import signal
 import socket
 import socketserver
+import ssl
 import string
 import struct
 import sys
@@ -1011,6 +1012,22 @@ class Handler(BaseHTTPRequestHandler):
         super().setup()
         # without this, keep-alive request/response pairs stall on delayed ACK
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.tls_failed = False
+        if isinstance(self.connection, ssl.SSLSocket):
+            # The handshake runs here, in the connection's thread (not in accept(), where a
+            # slow or broken client would block the listener), with its own time limit.
+            self.connection.settimeout(10)
+            try:
+                self.connection.do_handshake()
+            except (ssl.SSLError, OSError) as e:  # OSError includes timeouts and resets
+                self.tls_failed = True
+                self.close_connection = True
+                self.server.tls_failure(self.client_address, e)
+            self.connection.settimeout(self.timeout)
+
+    def handle(self):
+        if not self.tls_failed:
+            super().handle()
 
     def log_message(self, fmt, *args):  # silence the default stderr log
         pass
@@ -1232,6 +1249,18 @@ class Server(ThreadingHTTPServer):
         self.server_name = "127.0.0.1"
         self.server_port = self.server_address[1]
 
+    def handle_error(self, request, client_address):
+        # TLS errors after the handshake (a client that goes away mid-record): one line, no traceback
+        if isinstance(sys.exc_info()[1], ssl.SSLError):
+            self.tls_failure(client_address, sys.exc_info()[1])
+        else:
+            super().handle_error(request, client_address)
+
+    def tls_failure(self, client_address, e):
+        # one line per failed connection, so a test can see why; never a traceback
+        sys.stderr.write("synapse_emu: TLS error from %s:%d: %s\n" % (client_address[0], client_address[1], e))
+        sys.stderr.flush()
+
     def log_line(self, line):
         with self.log_lock:
             self.log.write(line + "\n")
@@ -1266,7 +1295,14 @@ def main(argv=None):
     ap.add_argument("--port-file", help="write the listening port here once ready")
     ap.add_argument("--version", default="1.67.0", help="server_version to report")
     ap.add_argument("--log", help="append one line per request to this file")
+    ap.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate (chain)")
+    ap.add_argument("--tls-key", help="PEM key of --tls-cert")
+    ap.add_argument("--client-ca", help="with --tls-cert: require client certificates signed by this CA")
     args = ap.parse_args(argv)
+    if bool(args.tls_cert) != bool(args.tls_key):
+        ap.error("--tls-cert and --tls-key go together")
+    if args.client_ca and not args.tls_cert:
+        ap.error("--client-ca needs --tls-cert and --tls-key")
 
     def exit_now(_sig, _frm):  # until the server runs, a signal just exits
         raise SystemExit(0)
@@ -1279,6 +1315,14 @@ def main(argv=None):
     emu = Emulator(args.server_name, args.version, admin_token, user_token, args.seed_users)
 
     srv = Server(("127.0.0.1", args.port), Handler)
+    if args.tls_cert:
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(args.tls_cert, args.tls_key)
+        if args.client_ca:
+            tls.verify_mode = ssl.CERT_REQUIRED
+            tls.load_verify_locations(cafile=args.client_ca)
+        # accept() only wraps; Handler.setup does the handshake in the connection's thread
+        srv.socket = tls.wrap_socket(srv.socket, server_side=True, do_handshake_on_connect=False)
     srv.emu = emu
     srv.faults = Faults()
     srv.stats = Stats()
@@ -1292,6 +1336,8 @@ def main(argv=None):
         os.replace(tmp, args.port_file)
     sys.stderr.write("synapse_emu: listening on 127.0.0.1:%d (%s, %d users, ready in %.2fs)\n"
                      % (port, args.server_name, len(emu.store.users), time.monotonic() - t0))
+    if args.tls_cert:
+        sys.stderr.write("synapse_emu: HTTPS%s\n" % (", client certificates required" if args.client_ca else ""))
     if not args.admin_token_file:
         sys.stderr.write("synapse_emu: admin token %s\n" % admin_token)
     sys.stderr.flush()
