@@ -5,14 +5,39 @@
 #include "command.h"
 
 extern const struct command cmd_validate, cmd_plan, cmd_apply, cmd_export, cmd_user_list, cmd_user_show,
-	cmd_user_create, cmd_user_update, cmd_user_deactivate, cmd_user_reactivate, cmd_invite_list,
-	cmd_invite_create, cmd_invite_revoke, cmd_server_info, cmd_context_list, cmd_context_use,
-	cmd_context_show, cmd_help, cmd_version;
+    cmd_user_create, cmd_user_update, cmd_user_deactivate, cmd_user_reactivate, cmd_invite_list,
+    cmd_invite_create, cmd_invite_revoke, cmd_server_info, cmd_context_list, cmd_context_use,
+    cmd_context_show, cmd_completion, cmd_help, cmd_version;
 
 const struct command *const command_table[] = {
-	&cmd_validate,	    &cmd_plan,		&cmd_apply,	   &cmd_export,
-	&cmd_user_list,	    &cmd_user_show,	&cmd_user_create,  &cmd_user_update,
-	&cmd_user_deactivate, &cmd_user_reactivate, &cmd_invite_list,  &cmd_invite_create,
-	&cmd_invite_revoke, &cmd_server_info,	&cmd_context_list, &cmd_context_use,
-	&cmd_context_show,  &cmd_help,		&cmd_version,	   NULL,
+    &cmd_validate,
+    &cmd_plan,
+    &cmd_apply,
+    &cmd_export,
+    &cmd_user_list,
+    &cmd_user_show,
+    &cmd_user_create,
+    &cmd_user_update,
+    &cmd_user_deactivate,
+    &cmd_user_reactivate,
+    &cmd_invite_list,
+    &cmd_invite_create,
+    &cmd_invite_revoke,
+    &cmd_server_info,
+    &cmd_context_list,
+    &cmd_context_use,
+    &cmd_context_show,
+    &cmd_completion,
+    &cmd_help,
+    &cmd_version,
+    NULL,
+};
+
+const struct cmd_option global_options[] = {
+    {"context", 0, "NAME", "use this connection profile (also MSGADM_CONTEXT)", "context"},
+    {"output", 'o', "FORMAT", "text (default), json or yaml", "format"},
+    {"verbose", 'v', NULL, "trace HTTP requests on stderr (secrets redacted)", NULL},
+    {"quiet", 'q', NULL, "print only results and errors", NULL},
+    {"help", 'h', NULL, "show help for msgadm or one command", NULL},
+    {NULL, 0, NULL, NULL, NULL},
 };

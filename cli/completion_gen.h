@@ -1,0 +1,14 @@
+/* Shell completion scripts, generated from the command table and the global options. */
+#ifndef MSGADM_COMPLETION_GEN_H
+#define MSGADM_COMPLETION_GEN_H
+
+#include <stdio.h>
+
+/* The shells completion_write knows, for messages: "bash, zsh or fish". */
+extern const char completion_shells[];
+
+/* Writes the completion script for shell ("bash", "zsh" or "fish") to out; returns 0, or -1 when
+ * the shell is not one of those. */
+int completion_write(FILE *out, const char *shell);
+
+#endif
