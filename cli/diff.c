@@ -272,16 +272,23 @@ void diff_count(const json_t *changes, int *add, int *change, int *remove)
 	}
 }
 
-json_t *diff_detail_ids(const json_t *policy)
+json_t *diff_detail_fields(const json_t *policy)
 {
-	json_t *ids = json_array();
-	json_t *u;
+	json_t *wanted = json_object();
+	const char *field;
+	json_t *u, *v;
 	size_t i;
 
 	json_array_foreach(json_object_get(json_object_get(policy, "users"), "list"), i, u)
 	{
-		if (json_object_get(u, "email") != NULL)
-			json_array_append(ids, json_object_get(u, "id"));
+		json_t *fields = json_array();
+
+		json_object_foreach(u, field, v)
+		{
+			if (strcmp(field, "id") != 0)
+				json_array_append_new(fields, json_string(field));
+		}
+		json_object_set_new(wanted, json_string_value(json_object_get(u, "id")), fields);
 	}
-	return ids;
+	return wanted;
 }

@@ -24,8 +24,8 @@ int diff_compute(const json_t *policy, const json_t *actual, json_t **changes, j
 /* Counts for the closing line: to add, to change, to deactivate/delete. */
 void diff_count(const json_t *changes, int *add, int *change, int *remove);
 
-/* The ids of listed users whose desired state needs fields that list APIs may lack (email);
- * a new array. */
-json_t *diff_detail_ids(const json_t *policy);
+/* What the policy holds of each listed user: {id: ["display_name", "email", ...]} (a new object), so
+ * that a driver whose list API lacks a field (Synapse: email) fetches it only where it matters. */
+json_t *diff_detail_fields(const json_t *policy);
 
 #endif

@@ -56,8 +56,9 @@ struct driver {
 	int (*whoami)(struct session *s, char **id, struct msg_err *err);
 
 	/* All accounts, as an object id -> user, deactivated included, in as few requests as the API
-	 * allows. Fields the list API lacks (e.g. email) are filled only for the ids in `details`
-	 * (an array of ids), or for all users when details is json_true(). */
+	 * allows. `details` says which fields matter for which users: {id: ["display_name", "email"]}
+	 * (see diff_detail_fields), json_true() for every field of every user, or NULL for what the
+	 * list API gives. A field the list API lacks is fetched only where details asks for it. */
 	int (*list_users)(struct session *s, const json_t *details, json_t **users, struct msg_err *err);
 	/* One user; *user = NULL (and 0 returned) when it does not exist. */
 	int (*get_user)(struct session *s, const char *id, json_t **user, struct msg_err *err);

@@ -22,7 +22,7 @@ int state_read(struct session *s, const json_t *policy, json_t **actual, struct 
 			err_set(err, EXIT_FAILURE_, "%s: users are not available on this server", d->name);
 			goto done;
 		}
-		details = diff_detail_ids(policy);
+		details = diff_detail_fields(policy);
 		if (d->list_users(s, details, &users, err) != 0)
 			goto done;
 		json_object_set_new(state, "users", users);

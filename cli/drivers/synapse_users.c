@@ -89,33 +89,35 @@ done:
 	return rc;
 }
 
-/* The list API lacks threepids: fill e-mail from the per-user API for the users asked for. */
+/* The list API lacks threepids: fetch e-mail per user, only where details asks for it. */
+static int wants_email(const json_t *details, const char *id)
+{
+	json_t *f;
+	size_t i;
+
+	if (json_is_true(details))
+		return 1;
+	json_array_foreach(json_object_get(details, id), i, f)
+	{
+		if (strcmp(json_string_value(f), "email") == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static int fill_details(struct session *s, const json_t *details, json_t *users, struct msg_err *err)
 {
 	const char *id;
 	json_t *u, *full = NULL;
-	size_t i;
 
-	if (json_is_true(details)) {
-		json_object_foreach(users, id, u)
-		{
-			if (synapse_get_user(s, id, &full, err) != 0)
-				return -1;
-			if (full != NULL)
-				json_object_set(u, "email", json_object_get(full, "email"));
-			json_decref(full);
-		}
-		return 0;
-	}
-	json_array_foreach(details, i, u)
+	json_object_foreach(users, id, u)
 	{
-		json_t *have = json_object_get(users, json_string_value(u));
-		if (have == NULL)
+		if (!wants_email(details, id))
 			continue;
-		if (synapse_get_user(s, json_string_value(u), &full, err) != 0)
+		if (synapse_get_user(s, id, &full, err) != 0)
 			return -1;
 		if (full != NULL)
-			json_object_set(have, "email", json_object_get(full, "email"));
+			json_object_set(u, "email", json_object_get(full, "email"));
 		json_decref(full);
 	}
 	return 0;

@@ -15,7 +15,6 @@
 #include "exitcode.h"
 #include "test_json.h"
 
-
 /* Compares a value with the expected JSON, showing both in canonical form when they differ. */
 static void assert_json(const json_t *got, const char *expected)
 {
@@ -438,14 +437,14 @@ static void test_counts(void **state)
 	assert_int_equal(add + change + remove, 0);
 }
 
-static void test_detail_ids_are_the_users_with_email(void **state)
+static void test_detail_fields_are_what_the_policy_holds(void **state)
 {
 	(void)state;
-	assert_json(
-	    hold(diff_detail_ids(J("{'users': {'list': [{'id': 'a', 'email': 'a@example.test'}, {'id': 'b'}, "
-				   "{'id': 'c', 'display_name': 'C', 'email': 'c@example.test'}]}}"))),
-	    "['a', 'c']");
-	assert_json(hold(diff_detail_ids(J("{'invites': {'tokens': []}}"))), "[]");
+	assert_json(hold(diff_detail_fields(
+			J("{'users': {'list': [{'id': 'a', 'email': 'a@example.test'}, {'id': 'b'}, "
+			  "{'id': 'c', 'display_name': 'C', 'email': 'c@example.test'}]}}"))),
+		    "{'a': ['email'], 'b': [], 'c': ['display_name', 'email']}");
+	assert_json(hold(diff_detail_fields(J("{'invites': {'tokens': []}}"))), "{}");
 }
 
 #define T(f) cmocka_unit_test_teardown(f, release_all)
@@ -477,7 +476,7 @@ int main(void)
 	    T(test_missing_state_section_is_an_error),
 	    T(test_changes_come_in_apply_order_then_by_key),
 	    T(test_counts),
-	    T(test_detail_ids_are_the_users_with_email),
+	    T(test_detail_fields_are_what_the_policy_holds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
