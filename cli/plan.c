@@ -176,11 +176,11 @@ int plan_build(struct session *s, const struct policy *policy, bool force, json_
 		goto done;
 	}
 	diff_count(changes, &add, &change, &remove);
-	*plan = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:O,s:O,s:O,s:{s:i,s:i,s:i}}", "format",
+	*plan = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:O,s:O,s:O,s:{s:i,s:i,s:i}}", "format",
 			  "msgadm-plan/1", "context", s->context->name, "driver", s->driver->name, "server",
 			  s->context->server, "url", s->context->url, "acting", acting, "state_digest",
-			  digest, "policy", policy->doc, "changes", changes, "notes", notes, "summary", "add",
-			  add, "change", change, "remove", remove);
+			  digest, "force", force, "policy", policy->doc, "changes", changes, "notes", notes,
+			  "summary", "add", add, "change", change, "remove", remove);
 	rc = *plan ? 0 : err_set(err, EXIT_FAILURE_, "out of memory");
 done:
 	free(digest);
@@ -192,41 +192,48 @@ done:
 	return rc;
 }
 
-int plan_verify(struct session *s, const json_t *plan, struct msg_err *err)
+/* A saved plan is carried out only if planning its policy again, now, gives the same state digest
+ * and the same changes: the server has not moved, and the file was not edited into something its
+ * policy does not imply. */
+int plan_verify(struct session *s, const char *file, const json_t *plan, struct msg_err *err)
 {
 	const char *server = json_string_value(json_object_get(plan, "server"));
 	const char *driver = json_string_value(json_object_get(plan, "driver"));
 	const char *saved = json_string_value(json_object_get(plan, "state_digest"));
-	json_t *notes = json_array(), *desired = NULL, *actual = NULL;
-	char *digest = NULL;
+	const char *digest;
+	struct policy *policy = NULL;
+	json_t *fresh = NULL;
 	int rc = -1;
 
 	if (server == NULL || driver == NULL || saved == NULL) {
-		err_set(err, EXIT_DATAERR, "the plan lacks server, driver or state_digest");
+		err_set(err, EXIT_DATAERR, "%s: the plan lacks server, driver or state_digest", file);
 		goto done;
 	}
 	if (strcmp(server, s->context->server) != 0 || strcmp(driver, s->driver->name) != 0) {
 		err_set(err, EXIT_DATAERR,
-			"the plan is for %s server '%s' but context '%s' is %s server '%s'", driver, server,
-			s->context->name, s->driver->name, s->context->server);
+			"%s: the plan is for %s server '%s' but context '%s' is %s server '%s'", file, driver,
+			server, s->context->name, s->driver->name, s->context->server);
 		goto done;
 	}
-	desired = managed_part(s->driver, json_object_get(plan, "policy"), notes);
-	if (state_read(s, desired, &actual, err) != 0)
+	if (policy_from_json(file, json_object_get(plan, "policy"), &policy, err) != 0 ||
+	    plan_build(s, policy, json_is_true(json_object_get(plan, "force")), &fresh, err) != 0)
 		goto done;
-	digest = state_digest(actual);
-	if (digest == NULL || strcmp(digest, saved) != 0) {
+	digest = json_string_value(json_object_get(fresh, "state_digest"));
+	if (strcmp(digest, saved) != 0) {
 		err_set(err, EXIT_FAILURE_,
 			"the server's state changed since the plan was made (digest %s, plan has %s); "
 			"make a new plan",
-			digest ? digest : "?", saved);
+			digest, saved);
+		goto done;
+	}
+	if (!json_equal(json_object_get(fresh, "changes"), json_object_get(plan, "changes"))) {
+		err_set(err, EXIT_DATAERR,
+			"%s: the plan's changes are not what its policy implies (was it edited?)", file);
 		goto done;
 	}
 	rc = 0;
 done:
-	free(digest);
-	json_decref(notes);
-	json_decref(desired);
-	json_decref(actual);
+	json_decref(fresh);
+	policy_free(policy);
 	return rc;
 }

@@ -25,8 +25,9 @@ char *state_digest(const json_t *actual);
 /* Builds the plan for policy against the session's server. */
 int plan_build(struct session *s, const struct policy *policy, bool force, json_t **plan,
 	       struct msg_err *err);
-/* Checks a saved plan against the session: same server, same driver, state unchanged since. */
-int plan_verify(struct session *s, const json_t *plan, struct msg_err *err);
+/* Checks a saved plan (read from file) against the session: same server and driver, state unchanged
+ * since, and changes that its policy implies. */
+int plan_verify(struct session *s, const char *file, const json_t *plan, struct msg_err *err);
 /* Human-readable plan, and one change the same way (apply's progress lines reuse it). */
 void plan_print(FILE *out, const json_t *plan);
 void plan_print_change(FILE *out, const json_t *change);

@@ -67,50 +67,45 @@ static int check_semantics(const struct policy *p, struct msg_err *err)
 	return rc;
 }
 
+/* Takes p (a policy with its document read) and holds it to the schema and the rules beyond it;
+ * *out gets it on success, else it is freed. */
+static int policy_finish(struct policy *p, struct policy **out, struct msg_err *err)
+{
+	if (document_check(p->file, schema_policy(), p->doc, p->pos, err) != 0 ||
+	    check_semantics(p, err) != 0) {
+		policy_free(p);
+		return -1;
+	}
+	*out = p;
+	return 0;
+}
+
 int policy_load(const char *file, struct policy **out, struct msg_err *err)
 {
 	struct policy *p = calloc(1, sizeof(*p));
-	int rc = -1;
 
-	if (p == NULL)
+	if (p == NULL || (p->file = strdup(file)) == NULL) {
+		free(p);
 		return err_set(err, EXIT_FAILURE_, "out of memory");
-	p->file = strdup(file);
-	if (yaml_load_file(file, &p->doc, &p->pos, err) != 0)
-		goto done;
-	if (document_check(file, schema_policy(), p->doc, p->pos, err) != 0)
-		goto done;
-	if (check_semantics(p, err) != 0)
-		goto done;
-	rc = 0;
-done:
-	if (rc == 0)
-		*out = p;
-	else
+	}
+	if (yaml_load_file(file, &p->doc, &p->pos, err) != 0) {
 		policy_free(p);
-	return rc;
+		return -1;
+	}
+	return policy_finish(p, out, err);
 }
 
 int policy_from_json(const char *file, const json_t *doc, struct policy **out, struct msg_err *err)
 {
 	struct policy *p = calloc(1, sizeof(*p));
-	int rc = -1;
 
-	if (p == NULL)
+	if (p == NULL || (p->file = strdup(file)) == NULL) {
+		free(p);
 		return err_set(err, EXIT_FAILURE_, "out of memory");
-	p->file = strdup(file);
+	}
 	p->doc = json_deep_copy(doc);
 	p->pos = json_object();
-	if (document_check(file, schema_policy(), p->doc, p->pos, err) != 0)
-		goto done;
-	if (check_semantics(p, err) != 0)
-		goto done;
-	rc = 0;
-done:
-	if (rc == 0)
-		*out = p;
-	else
-		policy_free(p);
-	return rc;
+	return policy_finish(p, out, err);
 }
 
 void policy_free(struct policy *p)

@@ -47,7 +47,7 @@ static int exec_apply(struct cli *cli, const struct cmd_args *args)
 			goto done;
 		}
 	} else if (plan_load(args->argv[0], &plan, &cli->err) != 0 || cli_session(cli, &s) != 0 ||
-		   plan_verify(s, plan, &cli->err) != 0) {
+		   plan_verify(s, args->argv[0], plan, &cli->err) != 0) {
 		status = cli_failed(cli);
 		goto done;
 	}

@@ -159,6 +159,30 @@ test_expect_success 'apply PLAN refuses when the live state changed, and changes
 	test "$(emu_writes)" = 0 &&
 	! emu_state | grep -q "@grace:example.test"
 '
+test_expect_success 'apply PLAN refuses a plan edited after it was made, and changes nothing' '
+	expect_status 0 plan -f "$T/policy3.yaml" --out "$T/p4.plan" &&
+	python3 -c "
+import json, sys
+p = json.load(open(sys.argv[1]))
+p[\"changes\"][0][\"after\"][\"admin\"] = True
+json.dump(p, open(sys.argv[1], \"w\"))
+" "$T/p4.plan" &&
+	emu POST /_emu/requests/reset "" >/dev/null &&
+	expect_status 65 apply "$T/p4.plan" --yes &&
+	grep_in "$T/stderr" "the plan'"'"'s changes are not what its policy implies" &&
+	test "$(emu_writes)" = 0
+'
+test_expect_success 'apply PLAN refuses a plan whose policy breaks the schema' '
+	python3 -c "
+import json, sys
+p = json.load(open(sys.argv[1]))
+p[\"policy\"][\"users\"][\"list\"][0][\"colour\"] = \"red\"
+json.dump(p, open(sys.argv[1], \"w\"))
+" "$T/p4.plan" &&
+	expect_status 65 apply "$T/p4.plan" --yes &&
+	grep_in "$T/stderr" "users.list[0].colour: unknown field" &&
+	test "$(emu_writes)" = 0
+'
 test_expect_success 'apply of a file that is not a plan: 65' '
 	echo "{\"hello\": 1}" >"$T/bogus.plan" &&
 	expect_status 65 apply "$T/bogus.plan" --yes &&
