@@ -211,6 +211,8 @@ static int parse_command_args(struct cli *cli, const struct command *cmd, int ar
 		args->values[idx] = value;
 		args->given[idx]++;
 	}
+	if (cmd->required != NULL && !args_flag(args, cmd->required))
+		return usage_error(cli, cmd, "option --%s is required", cmd->required);
 	if (args->argc < cmd->min_args)
 		return usage_error(cli, cmd, "%s: missing arguments", cmd->name);
 	if (cmd->max_args >= 0 && args->argc > cmd->max_args)

@@ -40,6 +40,7 @@ struct command {
 	int min_args, max_args;			    /* positional arity; max -1 = unbounded */
 	const char *arg_complete; /* completion hint for positionals: "file", "user", "token", "context",
 				   * "command", "shell" */
+	const char *required; /* the long name of an option the command cannot run without, or NULL */
 	unsigned flags;
 	int (*exec)(struct cli *cli, const struct cmd_args *args);
 };

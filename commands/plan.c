@@ -48,6 +48,7 @@ const struct command cmd_plan = {
 	},
     .min_args = 0,
     .max_args = 0,
+    .required = "file",
     .flags = CMD_NEEDS_SERVER,
     .exec = exec_plan,
 };

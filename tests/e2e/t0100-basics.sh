@@ -40,3 +40,15 @@ test_expect_success 'version prints a version' '
 test_expect_success 'global options work after the command too' '
 	expect_status 0 version -q
 '
+test_expect_success 'plan without -f: 64 naming the option' '
+	expect_status 64 plan && grep_in "$T/stderr" "option --file is required"
+'
+test_expect_success 'every command with no arguments fails cleanly (no crash), or succeeds' '
+	"$MSGADM" help | sed -n "s/^  \([a-z][a-z]*\( [a-z][a-z]*\)\?\)  .*/\1/p" >"$T/cmds" &&
+	test -s "$T/cmds" &&
+	while read -r c; do
+		"$MSGADM" $c </dev/null >/dev/null 2>&1
+		rc=$?
+		case $rc in 0|1|64|65|66|69|77|78) ;; *) echo "msgadm $c: exit $rc"; exit 1 ;; esac
+	done <"$T/cmds"
+'
