@@ -71,6 +71,8 @@ static int apply_one(struct session *s, const json_t *c, struct msg_err *err)
 			return d->delete_token ? d->delete_token(s, key, err)
 					       : not_available(d, "deleting tokens", err);
 	}
+	if (type != NULL && driver_section_by_type(d, type) != NULL)
+		return driver_section_by_type(d, type)->apply(s, c, err);
 	return err_set(err, EXIT_FAILURE_, "unknown change '%s %s'", op ? op : "?", type ? type : "?");
 }
 

@@ -33,6 +33,10 @@ static int by_stage_then_key(const void *a, const void *b)
 
 	if (sx != sy)
 		return sx - sy;
+	if (strcmp(json_string_value(json_object_get(x, "type")),
+		   json_string_value(json_object_get(y, "type"))))
+		return strcmp(json_string_value(json_object_get(x, "type")),
+			      json_string_value(json_object_get(y, "type")));
 	return strcmp(json_string_value(json_object_get(x, "key")),
 		      json_string_value(json_object_get(y, "key")));
 }
@@ -221,8 +225,6 @@ int diff_compute(const json_t *policy, const json_t *actual, json_t **changes, j
 	const json_t *users = json_object_get(policy, "users");
 	const json_t *tokens = json_object_get(json_object_get(policy, "invites"), "tokens");
 	json_t *list = json_array(), *skipped = json_array();
-	json_t **sorted = NULL;
-	size_t i, n;
 
 	if (users != NULL) {
 		if (json_object_get(actual, "users") == NULL)
@@ -234,15 +236,7 @@ int diff_compute(const json_t *policy, const json_t *actual, json_t **changes, j
 			goto missing;
 		diff_tokens(tokens, json_object_get(actual, "tokens"), list);
 	}
-	n = json_array_size(list);
-	sorted = calloc(n ? n : 1, sizeof(*sorted));
-	for (i = 0; i < n; i++)
-		sorted[i] = json_incref(json_array_get(list, i));
-	qsort(sorted, n, sizeof(*sorted), by_stage_then_key);
-	json_array_clear(list);
-	for (i = 0; i < n; i++)
-		json_array_append_new(list, sorted[i]);
-	free(sorted);
+	diff_sort(list);
 	*changes = list;
 	*notes = skipped;
 	return 0;
@@ -251,6 +245,68 @@ missing:
 	json_decref(skipped);
 	return err_set(err, EXIT_FAILURE_,
 		       "internal error: the state read lacks a section the policy manages");
+}
+
+void diff_sort(json_t *changes)
+{
+	size_t i, n = json_array_size(changes);
+	json_t **sorted = calloc(n ? n : 1, sizeof(*sorted));
+
+	if (sorted == NULL)
+		return; /* out of memory: the order stays as built, which is still valid JSON */
+	for (i = 0; i < n; i++)
+		sorted[i] = json_incref(json_array_get(changes, i));
+	qsort(sorted, n, sizeof(*sorted), by_stage_then_key);
+	json_array_clear(changes);
+	for (i = 0; i < n; i++)
+		json_array_append_new(changes, sorted[i]);
+	free(sorted);
+}
+
+void diff_items(const char *type, const char *path, const json_t *desired, const json_t *actual,
+		json_t *changes)
+{
+	const char *key;
+	json_t *want;
+
+	json_object_foreach((json_t *)desired, key, want)
+	{
+		json_t *have = json_object_get(actual, key), *c, *fields;
+
+		if (json_is_null(want)) {
+			if (have != NULL)
+				json_array_append_new(changes, change_new("delete", type, key, path));
+			continue;
+		}
+		if (have == NULL) {
+			c = change_new("create", type, key, path);
+			json_object_set(c, "after", want);
+			json_array_append_new(changes, c);
+			continue;
+		}
+		fields = NULL;
+		{
+			const char *field;
+			json_t *w;
+
+			json_object_foreach(want, field, w)
+			{
+				json_t *h = json_object_get(have, field);
+				if (h != NULL && json_equal(w, h))
+					continue;
+				if (fields == NULL)
+					fields = json_object();
+				json_object_set_new(
+				    fields, field,
+				    json_pack("{s:O,s:O}", "from", h ? h : json_null(), "to", w));
+			}
+		}
+		if (fields != NULL) {
+			c = change_new("update", type, key, path);
+			json_object_set_new(c, "fields", fields);
+			json_array_append_new(changes, c);
+		}
+	}
 }
 
 void diff_count(const json_t *changes, int *add, int *change, int *remove)

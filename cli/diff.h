@@ -21,6 +21,15 @@
 int diff_compute(const json_t *policy, const json_t *actual, json_t **changes, json_t **notes,
 		 struct msg_err *err);
 
+/* Section items (see struct section_handler): desired {key: item | null} against actual {key: item};
+ * appends create/update/delete changes of the given type, each naming the policy path. Items of
+ * actual that desired does not name are left alone. */
+void diff_items(const char *type, const char *path, const json_t *desired, const json_t *actual,
+		json_t *changes);
+/* Puts changes in the order they must be applied: tokens and users first, section items next,
+ * deletions and deactivations last; by type and key within a stage. */
+void diff_sort(json_t *changes);
+
 /* Counts for the closing line: to add, to change, to deactivate/delete. */
 void diff_count(const json_t *changes, int *add, int *change, int *remove);
 

@@ -16,6 +16,22 @@ const struct driver *driver_find(const char *name)
 	return NULL;
 }
 
+const struct section_handler *driver_section(const struct driver *d, const char *path)
+{
+	for (const struct section_handler *h = d->sections; h && h->path; h++)
+		if (strcmp(h->path, path) == 0)
+			return h;
+	return NULL;
+}
+
+const struct section_handler *driver_section_by_type(const struct driver *d, const char *type)
+{
+	for (const struct section_handler *h = d->sections; h && h->path; h++)
+		if (strcmp(h->type, type) == 0)
+			return h;
+	return NULL;
+}
+
 enum capability_level driver_capability(const struct driver *d, const char *path, const char **note)
 {
 	for (const struct capability *c = d->capabilities; c && c->path; c++) {

@@ -36,17 +36,43 @@ struct capability {
 	const char *note; /* how: "PUT /_synapse/admin/v2/users (threepids)", "homeserver.yaml: ..." */
 };
 
+struct session;
+
+/* A policy section a driver holds as a set of items (each room's server ACL, a configuration
+ * fragment): the driver expands the policy's value into desired items and reads the matching actual
+ * ones; the engine diffs them field by field, as it does users and tokens, and hands each change
+ * back to apply. */
+struct section_handler {
+	const char *path; /* the policy path it serves: "federation", "retention.rooms" */
+	const char *type; /* the "type" of its changes: "room_acl", "config" */
+	/* desired: {key: item, or null for "must not exist"}; actual: {key: item}; both new references.
+	 * notes gets what the plan should say around the items (rooms the admin must join first,
+	 * rooms it cannot change). policy is the whole (managed part of the) policy document. */
+	int (*read)(struct session *s, const json_t *policy, json_t **desired, json_t **actual, json_t *notes,
+		    struct msg_err *err);
+	/* Carries out one change of this type ({"op", "type", "key", "after" | "fields"}). */
+	int (*apply)(struct session *s, const json_t *change, struct msg_err *err);
+};
+
 struct session {
 	const struct driver *driver;
 	const struct context *context;
 	struct http_client *http;
 	char *whoami; /* the token's own account (local id), cached by session_whoami */
+	/* --credentials-out FILE of the running command, or NULL; owned (session_set_credentials_out).
+	 * Drivers that must give new or reactivated accounts a password (ejabberd) append "jid password"
+	 * lines there and refuse to create or reactivate without it; the others ignore it. */
+	char *credentials_out;
 	void *priv;
 };
 
 struct driver {
 	const char *name;
 	const struct capability *capabilities; /* ends with path NULL */
+	bool basic_auth;		       /* takes `auth: basic` (HTTP Basic with user:password) */
+	/* JSON field names, beyond the HTTP layer's own, whose values -v traces hide; NULL-terminated. */
+	const char *const *trace_secret_fields;
+	const struct section_handler *sections; /* NULL, or ends with path NULL */
 
 	int (*open)(struct session *s, struct msg_err *err);
 	void (*close)(struct session *s);
@@ -81,6 +107,11 @@ struct driver {
 
 const struct driver *driver_find(const char *name);
 extern const struct driver drv_synapse;
+extern const struct driver drv_ejabberd;
+
+/* The driver's handler for a policy section path, or for a change type; NULL when it has none. */
+const struct section_handler *driver_section(const struct driver *d, const char *path);
+const struct section_handler *driver_section_by_type(const struct driver *d, const char *type);
 
 /* The level and note for a policy path; CAP_UNSUPPORTED with NULL note when the table is silent. */
 enum capability_level driver_capability(const struct driver *d, const char *path, const char **note);
@@ -90,6 +121,8 @@ const char *capability_level_name(enum capability_level level);
  * trace is the -v stream or NULL. */
 int session_open(const struct context *ctx, FILE *trace, struct session **out, struct msg_err *err);
 void session_close(struct session *s);
+/* Sets (path) or clears (NULL) s->credentials_out; commands call it before running changes. */
+int session_set_credentials_out(struct session *s, const char *path, struct msg_err *err);
 /* The token's own account (local id), asked once per session; borrowed. */
 int session_whoami(struct session *s, const char **id, struct msg_err *err);
 

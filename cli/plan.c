@@ -96,6 +96,50 @@ static void add_note(json_t *notes, const struct driver *d, const char *path, en
 	json_array_append_new(notes, n);
 }
 
+/* The object holding a section ("retention.rooms": the policy's retention object) and the
+ * section's key in it. */
+static json_t *section_holder(json_t *doc, const char *path, const char **leaf)
+{
+	const char *dot = strchr(path, '.');
+	char parent[32];
+
+	*leaf = dot ? dot + 1 : path;
+	if (dot == NULL)
+		return doc;
+	snprintf(parent, sizeof(parent), "%.*s", (int)(dot - path), path);
+	return json_object_get(doc, parent);
+}
+
+/* Sections the driver holds item by item: read, diff, and keep what was read for the digest. */
+static int plan_sections(struct session *s, json_t *desired, json_t *actual, json_t *changes, json_t *notes,
+			 struct msg_err *err)
+{
+	json_t *read = json_object();
+
+	for (const struct section_handler *h = s->driver->sections; h && h->path; h++) {
+		json_t *want = NULL, *have = NULL;
+		const char *leaf = NULL;
+
+		json_t *holder = section_holder(desired, h->path, &leaf); /* sets leaf: call it first */
+
+		if (json_object_get(holder, leaf) == NULL)
+			continue;
+		if (h->read(s, desired, &want, &have, notes, err) != 0) {
+			json_decref(read);
+			return -1;
+		}
+		diff_items(h->type, h->path, want, have, changes);
+		json_object_set_new(read, h->type, have);
+		json_decref(want);
+	}
+	if (json_object_size(read) > 0)
+		json_object_set_new(actual, "sections", read);
+	else
+		json_decref(read);
+	diff_sort(changes);
+	return 0;
+}
+
 /* Returns the part of the policy the driver can manage; notes get everything else. */
 static json_t *managed_part(const struct driver *d, const json_t *policy, json_t *notes)
 {
@@ -127,16 +171,12 @@ static json_t *managed_part(const struct driver *d, const json_t *policy, json_t
 		json_object_del(json_object_get(desired, "invites"), "tokens");
 	}
 	for (size_t i = 0; sections[i] != NULL; i++) {
-		char parent[32];
-		const char *dot = strchr(sections[i], '.');
-		const char *leaf = dot ? dot + 1 : sections[i];
-		json_t *holder;
+		const char *leaf = NULL;
+		json_t *holder = section_holder(desired, sections[i], &leaf);
 		enum capability_level level;
 
-		snprintf(parent, sizeof(parent), "%.*s", dot ? (int)(dot - sections[i]) : 0, sections[i]);
-		holder = dot ? json_object_get(desired, parent) : desired;
-		if (json_object_get(holder, leaf) == NULL)
-			continue;
+		if (json_object_get(holder, leaf) == NULL || driver_section(d, sections[i]) != NULL)
+			continue; /* absent, or the driver plans it item by item (plan_sections) */
 		level = driver_capability(d, sections[i], &note);
 		/* The engine diffs users and tokens only; anything else is reported, never dropped. */
 		if (level == CAP_MANAGED)
@@ -165,7 +205,8 @@ int plan_build(struct session *s, const struct policy *policy, bool force, json_
 	}
 	desired = managed_part(s->driver, policy->doc, notes);
 	if (session_whoami(s, &acting, err) != 0 || state_read(s, desired, &actual, err) != 0 ||
-	    diff_compute(desired, actual, &changes, &skipped, err) != 0)
+	    diff_compute(desired, actual, &changes, &skipped, err) != 0 ||
+	    plan_sections(s, desired, actual, changes, notes, err) != 0)
 		goto done;
 	json_array_extend(notes, skipped);
 	if (safety_check(desired, actual, changes, acting, force, err) != 0)

@@ -221,10 +221,22 @@ test_expect_success 'mutual TLS with client_cert and client_key: server info and
 	expect_status 0 --context mtls user list &&
 	grep -Eq "^admin +Admin +yes +yes" "$T/stdout"
 '
-test_expect_success 'mutual TLS without a client certificate: exit 69 (a TLS failure), says a certificate is required, not retried' '
-	refused mtls 69 --context mtls-no-cert user list &&
-	grep_in "$T/stderr" "${ERR_PREFIX}v2/users: " &&
-	grep_in "$T/stderr" "certificate required" &&
+# Under TLS 1.3 the server judges the client certificate after the client has finished its side of
+# the handshake, so its refusal reaches msgadm in one of two ways, by timing: as an alert on the first
+# read (a TLS refusal: exit 69, "certificate required", no retry), or as the connection closing under
+# the first write, which looks like any lost connection and is retried for a GET until an attempt sees
+# the alert (69) or the attempts run out (76). Either way nothing may reach the application.
+test_expect_success 'mutual TLS without a client certificate: refused, nothing reaches the application' '
+	before=$(requests_total mtls) &&
+	run -v --context mtls-no-cert user list; rc=$? &&
+	after=$(requests_total mtls) &&
+	test "$before" = "$after" &&
+	case $rc in
+	69) grep_in "$T/stderr" "certificate required" ;;
+	76) grep_in "$T/stderr" "${ERR_PREFIX}v2/users: " ;;
+	*) echo "exit $rc, wanted 69 or 76"; cat "$T/stderr"; false ;;
+	esac &&
+	not_in "$T/stderr" "$TOKEN" &&
 	tls_error mtls "peer did not return a certificate"
 '
 test_expect_success 'client_key readable by others (0644): exit 78 naming the file and chmod 600, no connection made' '
