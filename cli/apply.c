@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "audit.h"
 #include "exitcode.h"
 #include "plan.h"
 
@@ -91,11 +92,14 @@ static int is_fatal(const struct msg_err *err)
 int plan_apply(struct session *s, const json_t *plan, FILE *progress, json_t **results)
 {
 	json_t *out = json_array();
-	struct msg_err err;
+	struct audit_log *log = NULL;
+	struct msg_err err, audit_err = {0};
 	int failed = 0, stop = 0;
 	json_t *c;
 	size_t i;
 
+	/* No change without its audit line: a log that cannot be written stops the run before any. */
+	stop = audit_open(s->context, s->driver->name, str(plan, "state_digest"), &log, &audit_err) != 0;
 	json_array_foreach(json_object_get(plan, "changes"), i, c)
 	{
 		const char *status = "ok";
@@ -104,10 +108,22 @@ int plan_apply(struct session *s, const json_t *plan, FILE *progress, json_t **r
 		if (stop) {
 			status = "not attempted";
 			failed++;
+			if (log == NULL)
+				err = audit_err;
 		} else if (apply_one(s, c, &err) != 0) {
 			status = "failed";
 			failed++;
 			stop = is_fatal(&err);
+		}
+		if (log != NULL && audit_record(log, c, status, err.text, &audit_err) != 0) {
+			if (strcmp(status, "ok") == 0) {
+				status = "done, not audited";
+				failed++;
+				err = audit_err;
+			}
+			audit_close(log);
+			log = NULL;
+			stop = 1;
 		}
 		if (progress != NULL) {
 			plan_print_change(progress, c);
@@ -120,6 +136,7 @@ int plan_apply(struct session *s, const json_t *plan, FILE *progress, json_t **r
 		json_array_append_new(out, json_pack("{s:O,s:s,s:s,s:i}", "change", c, "status", status,
 						     "message", err.text, "exit", err.status));
 	}
+	audit_close(log);
 	*results = out;
 	return failed;
 }

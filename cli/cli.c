@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "exitcode.h"
 #include "yaml_emit.h"
 
@@ -148,9 +149,14 @@ static int parse_globals(struct cli *cli, int argc, char **argv, char **rest, in
 				cli->output = OUTPUT_JSON;
 			} else if (strcmp(value, "yaml") == 0) {
 				cli->output = OUTPUT_YAML;
+			} else if (strcmp(value, "sarif") == 0) {
+				cli->output = OUTPUT_SARIF;
+			} else if (strcmp(value, "junit") == 0) {
+				cli->output = OUTPUT_JUNIT;
 			} else {
-				return usage_error(cli, NULL,
-						   "unknown output format '%s' (text, json or yaml)", value);
+				return usage_error(
+				    cli, NULL,
+				    "unknown output format '%s' (text, json, yaml, sarif or junit)", value);
 			}
 		} else {
 			rest[(*nrest)++] = argv[i];
@@ -220,6 +226,24 @@ static int parse_command_args(struct cli *cli, const struct command *cmd, int ar
 	return 0;
 }
 
+/* What must hold before a command runs: -o sarif and junit only where the command prints them, and
+ * for a command that changes the server, an audit log that can take its lines (audit.h). */
+static int command_ready(struct cli *cli, const struct command *cmd)
+{
+	const struct context *ctx;
+	struct config *cfg;
+
+	if ((cli->output == OUTPUT_SARIF || cli->output == OUTPUT_JUNIT) &&
+	    !(cmd->flags & CMD_REPORT_FORMATS))
+		return cli_fail(cli, EXIT_USAGE, "-o %s: msgadm %s prints text, json or yaml",
+				cli->output == OUTPUT_SARIF ? "sarif" : "junit", cmd->name);
+	if ((cmd->flags & CMD_CHANGES_STATE) &&
+	    (cli_config(cli, &cfg) != 0 || config_select(cfg, cli->context_name, &ctx, &cli->err) != 0 ||
+	     audit_check(ctx, &cli->err) != 0))
+		return cli_failed(cli);
+	return 0;
+}
+
 static void print_error(struct cli *cli)
 {
 	if (cli->err.text[0] != '\0')
@@ -264,6 +288,8 @@ int cli_run(struct cli *cli, int argc, char **argv)
 		goto done;
 	}
 	status = parse_command_args(cli, cmd, nrest - words, rest + words, &args);
+	if (status == 0)
+		status = command_ready(cli, cmd);
 	if (status != 0)
 		goto done;
 	status = cmd->exec(cli, &args);

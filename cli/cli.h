@@ -12,7 +12,8 @@
 #include "driver.h"
 #include "msg_err.h"
 
-enum output_format { OUTPUT_TEXT, OUTPUT_JSON, OUTPUT_YAML };
+/* SARIF and JUnit only for commands flagged CMD_REPORT_FORMATS (lint); cli_run refuses them elsewhere. */
+enum output_format { OUTPUT_TEXT, OUTPUT_JSON, OUTPUT_YAML, OUTPUT_SARIF, OUTPUT_JUNIT };
 
 struct cli {
 	const char *context_name; /* --context */

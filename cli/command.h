@@ -11,6 +11,7 @@ enum cmd_flag {
 	CMD_NEEDS_SERVER = 1 << 0,   /* opens a session to the context's server before exec */
 	CMD_CHANGES_STATE = 1 << 1,  /* may change the server */
 	CMD_NOT_IN_CONSOLE = 1 << 2, /* meaningless inside the console */
+	CMD_REPORT_FORMATS = 1 << 3, /* also prints -o sarif and -o junit */
 };
 
 #define CMD_MAX_OPTIONS 12

@@ -67,9 +67,11 @@ static int read_contexts(struct config *cfg, struct msg_err *err)
 		ctx->server = str_field(c, "server");
 		ctx->token_file = str_field(c, "token_file");
 		ctx->token_env = str_field(c, "token_env");
+		ctx->auth = str_field(c, "auth") ? str_field(c, "auth") : "bearer";
 		ctx->ca_file = str_field(c, "ca_file");
 		ctx->client_cert = str_field(c, "client_cert");
 		ctx->client_key = str_field(c, "client_key");
+		ctx->audit_log = str_field(c, "audit_log");
 		ctx->timeout_ms = int_field(c, "timeout", 60) * 1000;
 		ctx->connect_timeout_ms = int_field(c, "connect_timeout", 10) * 1000;
 		ctx->retries = (int)int_field(c, "retries", 4);

@@ -16,9 +16,12 @@ struct context {
 	const char *server; /* the domain: Matrix server_name, XMPP vhost */
 	const char *token_file;
 	const char *token_env;
+	const char
+	    *auth; /* how the token is sent: "bearer" (the default) or "basic" (token = jid:password) */
 	const char *ca_file;
 	const char *client_cert;
 	const char *client_key;
+	const char *audit_log; /* msgadm's audit log for this context, or NULL for the default (audit.h) */
 	long timeout_ms;
 	long connect_timeout_ms;
 	int retries;

@@ -6,7 +6,7 @@
 
 #include "exitcode.h"
 
-static const struct driver *const drivers[] = {&drv_synapse, NULL};
+static const struct driver *const drivers[] = {&drv_synapse, &drv_ejabberd, NULL};
 
 const struct driver *driver_find(const char *name)
 {
@@ -64,6 +64,7 @@ const char *capability_level_name(enum capability_level level)
 int session_open(const struct context *ctx, FILE *trace, struct session **out, struct msg_err *err)
 {
 	const struct driver *d = driver_find(ctx->driver);
+	const bool basic = ctx->auth != NULL && strcmp(ctx->auth, "basic") == 0;
 	struct http_config hc = {0};
 	struct session *s = NULL;
 	char *token = NULL;
@@ -72,6 +73,9 @@ int session_open(const struct context *ctx, FILE *trace, struct session **out, s
 	if (d == NULL)
 		return err_set(err, EXIT_CONFIG, "context %s: driver '%s' is not available in this build",
 			       ctx->name, ctx->driver);
+	if (basic && !d->basic_auth)
+		return err_set(err, EXIT_CONFIG, "context %s: the %s driver does not take auth: basic",
+			       ctx->name, d->name);
 	if (context_check_key_file(ctx, err) != 0 || context_read_token(ctx, &token, err) != 0)
 		return -1;
 	s = calloc(1, sizeof(*s));
@@ -83,6 +87,8 @@ int session_open(const struct context *ctx, FILE *trace, struct session **out, s
 	s->context = ctx;
 	hc.base_url = ctx->url;
 	hc.token = token;
+	hc.auth = basic ? HTTP_AUTH_BASIC : HTTP_AUTH_BEARER;
+	hc.secret_fields = d->trace_secret_fields;
 	hc.ca_file = ctx->ca_file;
 	hc.client_cert = ctx->client_cert;
 	hc.client_key = ctx->client_key;
@@ -117,7 +123,19 @@ void session_close(struct session *s)
 		s->driver->close(s);
 	http_client_free(s->http);
 	free(s->whoami);
+	free(s->credentials_out);
 	free(s);
+}
+
+int session_set_credentials_out(struct session *s, const char *path, struct msg_err *err)
+{
+	char *copy = NULL;
+
+	if (path != NULL && (copy = strdup(path)) == NULL)
+		return err_set(err, EXIT_FAILURE_, "out of memory");
+	free(s->credentials_out);
+	s->credentials_out = copy;
+	return 0;
 }
 
 int session_whoami(struct session *s, const char **id, struct msg_err *err)

@@ -5,6 +5,10 @@
  *           "active": true}
  *   token: {"name": "onboarding-q1", "uses": 25 | null, "expires": "2027-03-31" | null,
  *           observed only: "used": 3, "pending": 0}
+ *   room:  {"id": "!abc:example.gov", "alias": "#ops:example.gov" | null, "name": "Ops" | null,
+ *           "members": 3, "local_members": 2, "public": false, "join_rule": "invite", "creator": "@bob:...",
+ *           "federatable": true, "encryption": null, "server_acl": {...} | null, "retention": {...} | null}
+ *           (read only; the last two are the room's m.room.server_acl and m.room.retention content)
  *
  * Ownership (the project's jansson rule): functions taking `const json_t *` borrow; every json_t **out
  * receives a new reference, set only on success. Functions return 0, or -1 with err filled
@@ -99,6 +103,12 @@ struct driver {
 	int (*create_token)(struct session *s, const json_t *token, json_t **created, struct msg_err *err);
 	int (*update_token)(struct session *s, const char *name, const json_t *fields, struct msg_err *err);
 	int (*delete_token)(struct session *s, const char *name, struct msg_err *err);
+
+	/* Rooms, as an object id -> room (see above). */
+	int (*list_rooms)(struct session *s, json_t **rooms, struct msg_err *err);
+	/* One room by id or alias, also with "topic", "version", "joined" (member ids) and
+	 * "admin_membership" (the acting account's); *room = NULL (and 0 returned) when there is none. */
+	int (*get_room)(struct session *s, const char *id_or_alias, json_t **room, struct msg_err *err);
 
 	/* For CAP_CONFIG sections: the server configuration fragment that would hold `section` of the
 	 * policy (e.g. "federation"), as text; NULL when the driver has nothing to render. */

@@ -6,6 +6,7 @@ enum exit_status {
 	EXIT_OK = 0,
 	EXIT_FAILURE_ = 1,     /* generic failure */
 	EXIT_CHANGES = 2,      /* plan --detailed-exitcode: changes pending */
+	EXIT_FINDINGS = 2,     /* lint: a finding reached --fail-on */
 	EXIT_PARTIAL = 3,      /* apply finished, some changes failed */
 	EXIT_USAGE = 64,       /* bad command line */
 	EXIT_DATAERR = 65,     /* invalid policy or data */
@@ -15,6 +16,7 @@ enum exit_status {
 	EXIT_PROTOCOL = 76,    /* unexpected server reply */
 	EXIT_NOPERM = 77,      /* 401/403 */
 	EXIT_CONFIG = 78,      /* bad configuration (contexts file, token file) */
+	EXIT_INTERRUPTED = 130, /* a request cancelled by Ctrl-C (SIGINT) in the console */
 };
 
 #endif

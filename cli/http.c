@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
+#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -25,9 +26,15 @@ struct http_client {
 	char *base;   /* scheme://host[:port][/prefix], no trailing slash */
 	char *origin; /* scheme://host[:port], for messages */
 	bool loopback;
-	char *token;			 /* wiped on free; also the string redacted from traces */
-	struct curl_slist *headers;	 /* Accept, Expect, Authorization */
-	struct curl_slist *headers_json; /* the same plus Content-Type */
+	char *token; /* bearer token or "user:password"; wiped on free */
+	enum http_auth auth;
+	char *auth_user;		  /* Basic: the user name part of token */
+	char *password;			  /* Basic: the password part of token; wiped on free */
+	char *encoded;			  /* Basic: base64 of token; wiped on free */
+	const char *secrets[4];		  /* what traces and messages hide: the three above, NULL-ended */
+	const char *const *secret_fields; /* the config's extra JSON field names to hide in traces */
+	struct curl_slist *headers;	  /* Accept, Expect, Authorization */
+	struct curl_slist *headers_json;  /* the same plus Content-Type */
 	char *ca_file, *client_cert, *client_key, *label;
 	long connect_timeout_ms, timeout_ms, retry_base_ms, retry_max_ms;
 	int max_attempts;
@@ -52,6 +59,15 @@ enum outcome {
 };
 
 static bool curl_ready;
+
+volatile sig_atomic_t http_interrupted;
+
+/* Called by curl while it waits (at least once a second): non-zero aborts the transfer. */
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	(void)arg, (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	return http_interrupted != 0;
+}
 
 /* Returns a malloc'd string, or NULL when out of memory. */
 __attribute__((format(printf, 1, 2))) static char *str_printf(const char *fmt, ...)
@@ -183,19 +199,57 @@ done:
 	return rc;
 }
 
+/* Basic: splits "user:password" (at the first colon: a JID has none) into its parts and their base64
+ * form, all kept for redaction. Messages never quote the token: it may be mistyped secret text. */
+static int split_basic(struct http_client *c, struct msg_err *err)
+{
+	const char *colon = strchr(c->token, ':');
+	size_t n = strlen(c->token);
+
+	if (colon == NULL || colon == c->token || colon[1] == '\0')
+		return err_set(err, EXIT_CONFIG,
+			       "auth: basic needs the token file to hold user:password "
+			       "(ejabberd: the full JID, as in admin@example.test:secret)");
+	if (memchr(c->token, '@', (size_t)(colon - c->token)) == NULL)
+		return err_set(err, EXIT_CONFIG,
+			       "auth: basic: the user name in the token file must be the full JID "
+			       "(admin@example.test:secret), not a bare name");
+	if (n > (size_t)INT32_MAX / 2)
+		return err_set(err, EXIT_CONFIG, "the token is too long");
+	c->auth_user = strndup(c->token, (size_t)(colon - c->token));
+	c->password = strdup(colon + 1);
+	c->encoded = malloc(4 * ((n + 2) / 3) + 1);
+	if (c->auth_user == NULL || c->password == NULL || c->encoded == NULL)
+		return err_set(err, EXIT_FAILURE_, "out of memory");
+	EVP_EncodeBlock((unsigned char *)c->encoded, (const unsigned char *)c->token, (int)n);
+	c->secrets[1] = c->password;
+	c->secrets[2] = c->encoded;
+	return 0;
+}
+
 static int build_headers(struct http_client *c, struct msg_err *err)
 {
 	char *auth = NULL;
 	bool ok;
 
 	if (c->token != NULL) {
+		/* A password may hold spaces (Basic encodes it); a bearer token may not. */
 		for (const char *p = c->token; *p != '\0'; p++)
-			if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f ||
+			    (*p == ' ' && c->auth != HTTP_AUTH_BASIC))
 				return err_set(err, EXIT_CONFIG,
 					       "the token contains spaces or control characters");
 		if (c->token[0] == '\0')
 			return err_set(err, EXIT_CONFIG, "the token is empty");
-		if ((auth = str_printf("Authorization: Bearer %s", c->token)) == NULL)
+		c->secrets[0] = c->token;
+		if (c->auth == HTTP_AUTH_BASIC) {
+			if (split_basic(c, err) < 0)
+				return -1;
+			auth = str_printf("Authorization: Basic %s", c->encoded);
+		} else {
+			auth = str_printf("Authorization: Bearer %s", c->token);
+		}
+		if (auth == NULL)
 			return err_set(err, EXIT_FAILURE_, "out of memory");
 	}
 	/* "Expect:" stops curl from waiting for 100 Continue before sending a large body. */
@@ -252,6 +306,8 @@ struct http_client *http_client_new(const struct http_config *config, struct msg
 		err_set(err, EXIT_FAILURE_, "out of memory");
 		goto fail;
 	}
+	c->auth = config->auth;
+	c->secret_fields = config->secret_fields;
 	if (build_headers(c, err) < 0)
 		goto fail;
 	c->connect_timeout_ms = config->connect_timeout_ms > 0 ? config->connect_timeout_ms : 10000;
@@ -278,6 +334,9 @@ void http_client_free(struct http_client *client)
 	free_headers(client->headers);
 	free_headers(client->headers_json);
 	free_wiped(client->token);
+	free_wiped(client->password);
+	free_wiped(client->encoded);
+	free(client->auth_user);
 	free(client->base);
 	free(client->origin);
 	free(client->ca_file);
@@ -357,6 +416,10 @@ static int describe_failure(const struct http_client *c, CURLcode cc, const stru
 
 	*kind = FATAL; /* TLS failures too: a certificate problem does not go away in seconds */
 	switch (cc) {
+	case CURLE_ABORTED_BY_CALLBACK: /* http_interrupted: never retried */
+		*kind = SENT_LOST;
+		snprintf(reason, size, "interrupted");
+		return EXIT_INTERRUPTED;
 	case CURLE_COULDNT_CONNECT:
 	case CURLE_COULDNT_RESOLVE_HOST:
 	case CURLE_COULDNT_RESOLVE_PROXY:
@@ -447,6 +510,8 @@ static CURLcode perform(struct http_client *c, const char *method, const char *u
 	SET(CURLOPT_WRITEDATA, a);
 	SET(CURLOPT_HEADERFUNCTION, on_header);
 	SET(CURLOPT_HEADERDATA, a);
+	SET(CURLOPT_XFERINFOFUNCTION, on_progress);
+	SET(CURLOPT_NOPROGRESS, 0L);
 	if (strcmp(method, "HEAD") == 0)
 		SET(CURLOPT_NOBODY, 1L);
 	else if (strcmp(method, "GET") != 0)
@@ -488,7 +553,7 @@ static void sleep_ms(long ms)
 {
 	struct timespec left = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
 
-	while (nanosleep(&left, &left) != 0 && errno == EINTR)
+	while (nanosleep(&left, &left) != 0 && errno == EINTR && !http_interrupted)
 		;
 }
 
@@ -536,23 +601,24 @@ static CURLcode attempt_once(struct http_client *c, const char *method, const ch
 	json_decref(*json);
 	*json = NULL;
 	*status = 0;
-	http_trace_line(c->trace, c->token, "> %s %s", method, url);
+	http_trace_line(c->trace, c->secrets, "> %s %s", method, url);
 	if (c->token != NULL)
-		http_trace_line(c->trace, c->token, "> Authorization: Bearer <redacted>");
-	http_trace_body(c->trace, c->token, "> ", body, NULL, 0);
+		http_trace_line(c->trace, c->secrets, "> Authorization: %s <redacted>",
+				c->auth == HTTP_AUTH_BASIC ? "Basic" : "Bearer");
+	http_trace_body(c->trace, c->secrets, c->secret_fields, "> ", body, NULL, 0);
 	cc = perform(c, method, url, payload, a);
 	c->requests++;
 	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, status);
 	if (cc != CURLE_OK) {
-		http_trace_line(c->trace, c->token, "< failed: %s (%ld ms)",
+		http_trace_line(c->trace, c->secrets, "< failed: %s (%ld ms)",
 				c->errbuf[0] ? c->errbuf : curl_easy_strerror(cc), elapsed_ms(c->curl));
 		return cc;
 	}
 	if (a->len > 0)
 		*json = json_loadb(a->body, a->len, JSON_DECODE_ANY, NULL);
-	http_trace_line(c->trace, c->token, "< %ld (%zu bytes, %ld ms)", *status, a->len,
+	http_trace_line(c->trace, c->secrets, "< %ld (%zu bytes, %ld ms)", *status, a->len,
 			elapsed_ms(c->curl));
-	http_trace_body(c->trace, c->token, "< ", *json, a->body, a->len);
+	http_trace_body(c->trace, c->secrets, c->secret_fields, "< ", *json, a->body, a->len);
 	return CURLE_OK;
 }
 
@@ -598,7 +664,7 @@ int http_request(struct http_client *c, const char *method, const char *path, co
 		} else {
 			exit_status = describe_failure(c, cc, &a, status, &kind, reason, sizeof(reason));
 			if (kind == FATAL || (kind == SENT_LOST && retry == HTTP_NOT_IDEMPOTENT) ||
-			    attempt >= c->max_attempts) {
+			    exit_status == EXIT_INTERRUPTED || attempt >= c->max_attempts) {
 				request_failed(c, err, exit_status,
 					       kind == SENT_LOST && retry == HTTP_NOT_IDEMPOTENT, method,
 					       path, reason);
@@ -608,8 +674,8 @@ int http_request(struct http_client *c, const char *method, const char *path, co
 			snprintf(why, sizeof(why), "%s", curl_easy_strerror(cc));
 		}
 		wait = backoff_ms(c, attempt - 1, hint);
-		http_trace_line(c->trace, c->token, "* retrying in %ld ms (%s, attempt %d of %d)", wait, why,
-				attempt + 1, c->max_attempts);
+		http_trace_line(c->trace, c->secrets, "* retrying in %ld ms (%s, attempt %d of %d)", wait,
+				why, attempt + 1, c->max_attempts);
 		sleep_ms(wait);
 	}
 	if (a.body == NULL && (a.body = calloc(1, 1)) == NULL) {
@@ -664,5 +730,25 @@ unsigned long http_request_count(const struct http_client *client)
 void http_redact(const struct http_client *client, char *text, size_t size)
 {
 	if (client != NULL)
-		http_redact_buffer(text, size, client->token);
+		http_redact_buffer(text, size, client->secrets);
+}
+
+const char *http_auth_user(const struct http_client *client)
+{
+	return client->auth == HTTP_AUTH_BASIC ? client->auth_user : NULL;
+}
+
+bool http_token_equals(const struct http_client *client, const char *candidate)
+{
+	size_t n, m;
+	unsigned char diff = 0;
+
+	if (client->auth != HTTP_AUTH_BEARER || client->token == NULL || candidate == NULL)
+		return false;
+	n = strlen(client->token);
+	m = strlen(candidate);
+	/* the time depends on the candidate's length only, not on where the first difference is */
+	for (size_t i = 0; i < m; i++)
+		diff |= (unsigned char)(candidate[i] ^ client->token[i < n ? i : 0]);
+	return diff == 0 && n == m;
 }

@@ -2,9 +2,11 @@
  *
  * Security: TLS peer and host verification are always on (a custom CA via ca_file, client
  * certificates via client_cert/client_key). http:// is refused unless the host is a loopback
- * address (127.0.0.0/8, ::1, localhost). The bearer token is sent in the Authorization header and
- * never appears in traces or messages; -v traces also redact JSON fields named "password",
- * "new_password" and "access_token".
+ * address (127.0.0.0/8, ::1, localhost). The credentials go in the Authorization header: a bearer token
+ * (the default), or "user:password" sent as HTTP Basic (ejabberd: the full JID as user name). They never
+ * appear in traces or messages: the token, and for Basic the whole "user:password", the password alone
+ * and their base64 form, are replaced by "<redacted>" wherever they occur. -v traces also redact JSON
+ * fields named "password", "new_password" and "access_token", and those the config adds.
  *
  * Retries: connect failures, 429 and 502/503/504 are retried with exponential backoff and full jitter,
  * honouring the Retry-After header (seconds or HTTP date) and Matrix's "retry_after_ms" body field
@@ -18,23 +20,34 @@
 #define MSGADM_HTTP_H
 
 #include <jansson.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "msg_err.h"
 
+/* How the token is sent. */
+enum http_auth {
+	HTTP_AUTH_BEARER, /* "Authorization: Bearer <token>" (the default) */
+	HTTP_AUTH_BASIC,  /* the token is "user:password", sent as "Authorization: Basic <base64>" */
+};
+
 struct http_config {
-	const char *base_url;	 /* "https://matrix.example.gov" or "http://127.0.0.1:8008" */
-	const char *token;	 /* bearer token, or NULL */
-	const char *ca_file;	 /* optional */
-	const char *client_cert; /* optional */
-	const char *client_key;	 /* optional */
-	const char *label;	 /* message prefix, e.g. "synapse" */
-	long connect_timeout_ms; /* 0: 10000 */
-	long timeout_ms;	 /* whole request; 0: 60000 */
-	int max_attempts;	 /* 0: 5 (1 means no retry) */
-	long retry_base_ms;	 /* first backoff; 0: 250 */
-	long retry_max_ms;	 /* cap for one wait; 0: 30000 */
-	FILE *trace;		 /* -v: request/response lines go here (stderr), or NULL */
+	const char *base_url;		  /* "https://matrix.example.gov" or "http://127.0.0.1:8008" */
+	const char *token;		  /* bearer token, "user:password" for HTTP_AUTH_BASIC, or NULL */
+	enum http_auth auth;		  /* 0: bearer */
+	const char *const *secret_fields; /* more JSON field names whose values traces hide, NULL-terminated,
+					   * or NULL; the strings must outlive the client */
+	const char *ca_file;		  /* optional */
+	const char *client_cert;	  /* optional */
+	const char *client_key;		  /* optional */
+	const char *label;		  /* message prefix, e.g. "synapse" */
+	long connect_timeout_ms;	  /* 0: 10000 */
+	long timeout_ms;		  /* whole request; 0: 60000 */
+	int max_attempts;		  /* 0: 5 (1 means no retry) */
+	long retry_base_ms;		  /* first backoff; 0: 250 */
+	long retry_max_ms;		  /* cap for one wait; 0: 30000 */
+	FILE *trace;			  /* -v: request/response lines go here (stderr), or NULL */
 };
 
 enum http_retry { HTTP_IDEMPOTENT, HTTP_NOT_IDEMPOTENT };
@@ -48,6 +61,11 @@ struct http_reply {
 };
 
 struct http_client;
+
+/* Set from a SIGINT handler (the console's) to cancel the request in progress: its transfer is
+ * aborted, retries stop, and http_request fails with EXIT_INTERRUPTED, "interrupted". Whoever sets
+ * it clears it before the next command. */
+extern volatile sig_atomic_t http_interrupted;
 
 /* Returns NULL and fills err (EXIT_CONFIG for a refused URL, e.g. "http:// is only allowed to loopback
  * addresses: http://10.0.0.1") on failure. */
@@ -67,9 +85,16 @@ void http_reply_clear(struct http_reply *reply);
 /* Percent-encodes s for use in a path segment or query value; returns a malloc'd string. */
 char *http_escape(const char *s);
 
-/* Replaces the client's token in text (a buffer of size bytes) by "<redacted>": for messages that
- * quote what a server said, since a server may echo the token back. */
+/* Replaces the client's secrets (the token; for Basic also the password and the base64 form) in text
+ * (a buffer of size bytes) by "<redacted>": for messages that quote what a server said, since a server
+ * may echo them back. */
 void http_redact(const struct http_client *client, char *text, size_t size);
+
+/* With HTTP_AUTH_BASIC, the user name the client signs in as (not secret; borrowed); else NULL. */
+const char *http_auth_user(const struct http_client *client);
+/* Whether candidate is the client's bearer token, compared in constant time; false for Basic. Lets a
+ * driver find its own token in a server's list without the token leaving the client. */
+bool http_token_equals(const struct http_client *client, const char *candidate);
 
 /* Number of requests sent (attempts included) since the client was made; for benchmarks and tests. */
 unsigned long http_request_count(const struct http_client *client);

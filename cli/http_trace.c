@@ -9,29 +9,33 @@
 
 static const char *const secret_keys[] = {"password", "new_password", "access_token"};
 
-static bool is_secret_key(const char *key)
+/* Whether key is one of secret_keys or of the client's own fields. */
+static bool is_secret_key(const char *key, const char *const *fields)
 {
 	for (size_t i = 0; i < sizeof(secret_keys) / sizeof(secret_keys[0]); i++)
 		if (strcmp(key, secret_keys[i]) == 0)
+			return true;
+	for (; fields != NULL && *fields != NULL; fields++)
+		if (strcmp(key, *fields) == 0)
 			return true;
 	return false;
 }
 
 /* Replaces the values of secret keys, at any depth, in a copy the caller owns. */
-static void redact_json(json_t *value)
+static void redact_json(json_t *value, const char *const *fields)
 {
 	size_t i;
 	json_t *item;
 
 	if (json_is_object(value)) {
 		for (void *it = json_object_iter(value); it != NULL; it = json_object_iter_next(value, it)) {
-			if (is_secret_key(json_object_iter_key(it)))
+			if (is_secret_key(json_object_iter_key(it), fields))
 				json_object_iter_set_new(value, it, json_string("<redacted>"));
 			else
-				redact_json(json_object_iter_value(it));
+				redact_json(json_object_iter_value(it), fields);
 		}
 	} else if (json_is_array(value)) {
-		json_array_foreach(value, i, item) redact_json(item);
+		json_array_foreach(value, i, item) redact_json(item, fields);
 	}
 }
 
@@ -62,23 +66,6 @@ static char *replace_secret(const char *text, const char *secret)
 	return out;
 }
 
-void http_redact_buffer(char *text, size_t size, const char *secret)
-{
-	char *clean;
-
-	if (secret == NULL || *secret == '\0' || strstr(text, secret) == NULL)
-		return;
-	clean = replace_secret(text, secret);
-	explicit_bzero(text, size);
-	if (clean == NULL) {
-		snprintf(text, size, "<message withheld: it held a secret>");
-		return;
-	}
-	snprintf(text, size, "%s", clean);
-	/* a cut at the end could leave part of the secret only if it was in the input; it was replaced */
-	free(clean);
-}
-
 static void free_wiped(char *s)
 {
 	if (s != NULL) {
@@ -87,7 +74,47 @@ static void free_wiped(char *s)
 	}
 }
 
-void http_trace_line(FILE *out, const char *secret, const char *fmt, ...)
+/* replace_secret for each secret in turn: a malloc'd copy, or NULL when out of memory. */
+static char *replace_secrets(const char *text, const char *const *secrets)
+{
+	char *out = strdup(text), *next;
+
+	for (; out != NULL && secrets != NULL && *secrets != NULL; secrets++) {
+		if (**secrets == '\0' || strstr(out, *secrets) == NULL)
+			continue;
+		next = replace_secret(out, *secrets);
+		free_wiped(out);
+		out = next;
+	}
+	return out;
+}
+
+static bool holds_secret(const char *text, const char *const *secrets)
+{
+	for (; secrets != NULL && *secrets != NULL; secrets++)
+		if (**secrets != '\0' && strstr(text, *secrets) != NULL)
+			return true;
+	return false;
+}
+
+void http_redact_buffer(char *text, size_t size, const char *const *secrets)
+{
+	char *clean;
+
+	if (!holds_secret(text, secrets))
+		return;
+	clean = replace_secrets(text, secrets);
+	explicit_bzero(text, size);
+	if (clean == NULL) {
+		snprintf(text, size, "<message withheld: it held a secret>");
+		return;
+	}
+	snprintf(text, size, "%s", clean);
+	/* a cut at the end could leave part of the secret only if it was in the input; it was replaced */
+	free_wiped(clean);
+}
+
+void http_trace_line(FILE *out, const char *const *secrets, const char *fmt, ...)
 {
 	char *raw = NULL, *line = NULL;
 	va_list ap;
@@ -100,7 +127,7 @@ void http_trace_line(FILE *out, const char *secret, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return;
-	line = replace_secret(raw, secret);
+	line = replace_secrets(raw, secrets);
 	if (line != NULL) {
 		/* A server's reply must not drive the terminal. */
 		for (char *c = line; *c != '\0'; c++)
@@ -112,8 +139,8 @@ void http_trace_line(FILE *out, const char *secret, const char *fmt, ...)
 	free_wiped(line);
 }
 
-void http_trace_body(FILE *out, const char *secret, const char *prefix, const json_t *json, const char *text,
-		     size_t len)
+void http_trace_body(FILE *out, const char *const *secrets, const char *const *fields, const char *prefix,
+		     const json_t *json, const char *text, size_t len)
 {
 	json_t *copy = NULL;
 	char *dump = NULL, *clean = NULL;
@@ -125,7 +152,7 @@ void http_trace_body(FILE *out, const char *secret, const char *prefix, const js
 		copy = json_deep_copy(json);
 		if (copy == NULL)
 			goto done;
-		redact_json(copy);
+		redact_json(copy, fields);
 		dump = json_dumps(copy, JSON_COMPACT | JSON_ENCODE_ANY);
 	} else {
 		dump = strndup(text, len); /* stops at a NUL byte in the body, which is fine for a trace */
@@ -133,7 +160,7 @@ void http_trace_body(FILE *out, const char *secret, const char *prefix, const js
 	if (dump == NULL)
 		goto done;
 	/* Redact before cutting, so that a secret straddling the cut cannot show in part. */
-	clean = replace_secret(dump, secret);
+	clean = replace_secrets(dump, secrets);
 	if (clean == NULL)
 		goto done;
 	total = strlen(clean);
@@ -142,10 +169,10 @@ void http_trace_body(FILE *out, const char *secret, const char *prefix, const js
 		shown = TRACE_BODY_MAX;
 		while (shown > 0 && ((unsigned char)clean[shown] & 0xc0) == 0x80)
 			shown--; /* do not split a UTF-8 sequence */
-		http_trace_line(out, secret, "%s%.*s... (%zu more bytes)", prefix, (int)shown, clean,
+		http_trace_line(out, secrets, "%s%.*s... (%zu more bytes)", prefix, (int)shown, clean,
 				total - shown);
 	} else {
-		http_trace_line(out, secret, "%s%s", prefix, clean);
+		http_trace_line(out, secrets, "%s%s", prefix, clean);
 	}
 done:
 	free_wiped(dump);

@@ -148,6 +148,7 @@ static json_t *managed_part(const struct driver *d, const json_t *policy, json_t
 	const char *note;
 	char path[64];
 
+	json_object_del(desired, "lint"); /* for msgadm lint only: nothing on a server to plan or note */
 	for (size_t f = 0; user_fields[f] != NULL; f++) {
 		enum capability_level level;
 		int present = 0;

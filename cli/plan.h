@@ -5,6 +5,8 @@
  *    "acting": "admin", "state_digest": "sha256:...", "policy": {...}, "changes": [...],
  *    "notes": [{"path": "invites.registration", "level": "config-managed", "message": "...",
  *               "fragment": "..."}], "summary": {"add": 1, "change": 2, "remove": 0}}
+ * A note's level is a capability level, "note", or "apply" for a step apply takes besides the
+ * changes (a room the admin must join first); the text plan lists those apart.
  * `apply PLAN` re-reads the state the policy covers and refuses when its digest differs. */
 #ifndef MSGADM_PLAN_H
 #define MSGADM_PLAN_H
@@ -38,7 +40,10 @@ int plan_save(const char *file, const json_t *plan, struct msg_err *err);
 /* Applies the plan's changes in order, printing each outcome to progress (may be NULL).
  * *results gets [{"change": {...}, "status": "ok"|"failed"|"not attempted", "message": "..."}].
  * Returns the number of changes that did not succeed. A failure that will sink every later request
- * (401/403, server unreachable) stops the run; the rest are "not attempted". */
+ * (401/403, server unreachable) stops the run; the rest are "not attempted".
+ * Each outcome is appended to the context's audit log (audit.h). When the log cannot be opened no
+ * change is attempted; when a line cannot be written the run stops there (that change's status is
+ * "done, not audited" if it had succeeded, and it counts as not succeeded). */
 int plan_apply(struct session *s, const json_t *plan, FILE *progress, json_t **results);
 
 /* The live state as a policy document (export). */

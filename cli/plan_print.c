@@ -61,11 +61,19 @@ void plan_print_change(FILE *out, const json_t *c)
 	}
 }
 
+static int is_apply_note(const json_t *note)
+{
+	const char *level = json_string_value(json_object_get(note, "level"));
+
+	return level != NULL && strcmp(level, "apply") == 0;
+}
+
 void plan_print(FILE *out, const json_t *plan)
 {
 	const json_t *changes = json_object_get(plan, "changes");
 	const json_t *notes = json_object_get(plan, "notes");
 	const json_t *sum = json_object_get(plan, "summary");
+	int apply_notes = 0;
 	json_t *c;
 	size_t i;
 
@@ -78,12 +86,25 @@ void plan_print(FILE *out, const json_t *plan)
 	else
 		fputc('\n', out);
 	json_array_foreach(changes, i, c) plan_print_change(out, c);
-	if (json_array_size(notes) > 0)
+	/* notes of level "apply": steps apply takes besides the changes (a driver's preparations) */
+	json_array_foreach(notes, i, c)
+	{
+		if (!is_apply_note(c))
+			continue;
+		if (apply_notes++ == 0)
+			fputs("\nApply will also:\n", out);
+		fprintf(out, "  * %s: %s\n", json_string_value(json_object_get(c, "path")),
+			json_string_value(json_object_get(c, "message")));
+	}
+	if (json_array_size(notes) > (size_t)apply_notes)
 		fputs("\nNot changed by apply:\n", out);
 	json_array_foreach(notes, i, c)
 	{
 		const char *message = json_string_value(json_object_get(c, "message"));
 		const char *fragment = json_string_value(json_object_get(c, "fragment"));
+
+		if (is_apply_note(c))
+			continue;
 
 		fprintf(out, "  ! %s: %s%s%s\n", json_string_value(json_object_get(c, "path")),
 			json_string_value(json_object_get(c, "level"))

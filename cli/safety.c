@@ -71,6 +71,21 @@ static size_t admins_after(const json_t *actual_users, const json_t *changes)
 	return n;
 }
 
+/* Whether the state read says who is an admin: a server that keeps admins in its configuration
+ * (ejabberd) reports no admin field, and then only the acting-admin check applies. */
+static int knows_admins(const json_t *actual_users)
+{
+	const char *id;
+	json_t *u;
+
+	json_object_foreach((json_t *)actual_users, id, u)
+	{
+		if (json_object_get(u, "admin") != NULL)
+			return 1;
+	}
+	return 0;
+}
+
 int safety_check(const json_t *policy, const json_t *actual, const json_t *changes, const char *acting,
 		 bool force, struct msg_err *err)
 {
@@ -104,7 +119,7 @@ int safety_check(const json_t *policy, const json_t *actual, const json_t *chang
 			    strcmp(op_of(c), "deactivate") == 0 ? "deactivate" : "remove admin rights from",
 			    acting);
 	}
-	if (actual_users != NULL && admins_after(actual_users, changes) == 0)
+	if (actual_users != NULL && knows_admins(actual_users) && admins_after(actual_users, changes) == 0)
 		return err_set(err, EXIT_FAILURE_,
 			       "refusing: the plan would leave the server without an active admin; "
 			       "give --force to do it anyway");

@@ -42,11 +42,13 @@ static int exec_apply(struct cli *cli, const struct cmd_args *args)
 	}
 	if (file != NULL) {
 		if (policy_load(file, &p, &cli->err) != 0 || cli_session(cli, &s) != 0 ||
+		    session_set_credentials_out(s, args_value(args, "credentials-out"), &cli->err) != 0 ||
 		    plan_build(s, p, args_flag(args, "force"), &plan, &cli->err) != 0) {
 			status = cli_failed(cli);
 			goto done;
 		}
 	} else if (plan_load(args->argv[0], &plan, &cli->err) != 0 || cli_session(cli, &s) != 0 ||
+		   session_set_credentials_out(s, args_value(args, "credentials-out"), &cli->err) != 0 ||
 		   plan_verify(s, args->argv[0], plan, &cli->err) != 0) {
 		status = cli_failed(cli);
 		goto done;
@@ -91,17 +93,23 @@ done:
 
 const struct command cmd_apply = {
     .name = "apply",
-    .synopsis = "-f FILE | PLAN [--yes] [--force]",
+    .synopsis = "-f FILE | PLAN [--yes] [--force] [--credentials-out FILE]",
     .summary = "change the server to match a policy or a saved plan",
     .description = "With -f, plans again and applies. With a saved PLAN, first checks that the live\n"
 		   "state still matches the digest the plan was made from. Changes are applied in a\n"
 		   "safe order (creations first, deactivations last); each outcome is reported.\n"
-		   "Exits 3 when some changes failed.",
+		   "Exits 3 when some changes failed. On ejabberd, creating or reactivating an account\n"
+		   "sets a random password, written only to the --credentials-out file; without it\n"
+		   "those changes fail and nothing is done to those accounts.",
     .options =
 	{
 	    {"file", 'f', "FILE", "the policy to apply", "file"},
 	    {"yes", 'y', NULL, "do not ask for confirmation", NULL},
 	    {"force", 0, NULL, "allow deactivating or demoting the acting or last admin", NULL},
+	    {"credentials-out", 0, "FILE",
+	     "ejabberd: append the JID and new password of each account created or reactivated to FILE "
+	     "(created 0600; refused if group or others can read it); ignored by Synapse",
+	     "file"},
 	},
     .min_args = 0,
     .max_args = 1,

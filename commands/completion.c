@@ -22,5 +22,6 @@ const struct command cmd_completion = {
     .min_args = 1,
     .max_args = 1,
     .arg_complete = "shell",
+    .flags = CMD_NOT_IN_CONSOLE,
     .exec = exec_completion,
 };

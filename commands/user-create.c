@@ -1,4 +1,4 @@
-/* msgadm user create ID [--display-name NAME] [--email ADDRESS] [--admin] */
+/* msgadm user create ID [--display-name NAME] [--email ADDRESS] [--admin] [--credentials-out FILE] */
 #include "cli.h"
 
 static int exec_user_create(struct cli *cli, const struct cmd_args *args)
@@ -6,8 +6,14 @@ static int exec_user_create(struct cli *cli, const struct cmd_args *args)
 	json_t *after =
 	    json_pack("{s:s,s:b,s:b}", "id", args->argv[0], "admin", args_flag(args, "admin"), "active", 1);
 	json_t *changes;
+	struct session *s;
 	int status;
 
+	if (cli_session(cli, &s) != 0 ||
+	    session_set_credentials_out(s, args_value(args, "credentials-out"), &cli->err) != 0) {
+		json_decref(after);
+		return cli_failed(cli);
+	}
 	if (args_value(args, "display-name"))
 		json_object_set_new(after, "display_name", json_string(args_value(args, "display-name")));
 	if (args_value(args, "email"))
@@ -21,13 +27,17 @@ static int exec_user_create(struct cli *cli, const struct cmd_args *args)
 
 const struct command cmd_user_create = {
     .name = "user create",
-    .synopsis = "ID [--display-name NAME] [--email ADDRESS] [--admin]",
-    .summary = "create an account (no password: users sign in through SSO or a reset)",
+    .synopsis = "ID [--display-name NAME] [--email ADDRESS] [--admin] [--credentials-out FILE]",
+    .summary = "create an account (Synapse: no password; ejabberd: a random one, to --credentials-out)",
     .options =
 	{
 	    {"display-name", 0, "NAME", "the display name", NULL},
 	    {"email", 0, "ADDRESS", "the e-mail address", NULL},
 	    {"admin", 0, NULL, "make the account a server admin", NULL},
+	    {"credentials-out", 0, "FILE",
+	     "ejabberd: append the JID and new password of each account created or reactivated to FILE "
+	     "(created 0600; refused if group or others can read it); ignored by Synapse",
+	     "file"},
 	},
     .min_args = 1,
     .max_args = 1,

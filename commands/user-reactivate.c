@@ -1,21 +1,32 @@
-/* msgadm user reactivate ID */
+/* msgadm user reactivate ID [--credentials-out FILE] */
 #include "cli.h"
 
 static int exec_user_reactivate(struct cli *cli, const struct cmd_args *args)
 {
-	json_t *changes =
-	    json_pack("[{s:s,s:s,s:s}]", "op", "reactivate", "type", "user", "key", args->argv[0]);
-	int status = cli_run_changes(cli, changes, args_flag(args, "force"));
+	json_t *changes;
+	struct session *s;
+	int status;
 
+	if (cli_session(cli, &s) != 0 ||
+	    session_set_credentials_out(s, args_value(args, "credentials-out"), &cli->err) != 0)
+		return cli_failed(cli);
+	changes = json_pack("[{s:s,s:s,s:s}]", "op", "reactivate", "type", "user", "key", args->argv[0]);
+	status = cli_run_changes(cli, changes, args_flag(args, "force"));
 	json_decref(changes);
 	return status;
 }
 
 const struct command cmd_user_reactivate = {
     .name = "user reactivate",
-    .synopsis = "ID",
-    .summary = "reactivate a deactivated account (Synapse: with a random password nobody sees)",
-    .options = {},
+    .synopsis = "ID [--credentials-out FILE]",
+    .summary = "reactivate a deactivated account with a random password (ejabberd: to --credentials-out)",
+    .options =
+	{
+	    {"credentials-out", 0, "FILE",
+	     "ejabberd: append the JID and new password of each account created or reactivated to FILE "
+	     "(created 0600; refused if group or others can read it); ignored by Synapse",
+	     "file"},
+	},
     .min_args = 1,
     .max_args = 1,
     .arg_complete = "user",

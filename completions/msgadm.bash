@@ -8,7 +8,7 @@
 # environment; otherwise nothing is offered for them.
 
 # The command table.
-_msgadm_commands=(validate plan apply export user invite server context completion help version)
+_msgadm_commands=(validate plan apply export lint user invite room server audit snapshot check context console completion help version)
 _msgadm_globals=(--context -o --output -v --verbose -q --quiet -h --help)
 _msgadm_global_vopts=(--context -o --output)
 _msgadm_formats=(text json yaml)
@@ -20,7 +20,10 @@ _msgadm_subcommands() {
 	case $1 in
 	user) subs=(list show create update deactivate reactivate) ;;
 	invite) subs=(list create revoke) ;;
+	room) subs=(list show) ;;
 	server) subs=(info) ;;
+	audit) subs=(log verify) ;;
+	snapshot) subs=(create keygen sign verify) ;;
 	context) subs=(list use show) ;;
 	*) return 1 ;;
 	esac
@@ -33,21 +36,32 @@ _msgadm_spec() {
 	case $1 in
 	'validate') opts=() vopts=() arg=file max=-1 ;;
 	'plan') opts=(-f --file --out --detailed-exitcode --force) vopts=(-f --file --out) arg= max=0 ;;
-	'apply') opts=(-f --file -y --yes --force) vopts=(-f --file) arg=file max=1 ;;
+	'apply') opts=(-f --file -y --yes --force --credentials-out) vopts=(-f --file --credentials-out) arg=file max=1 ;;
 	'export') opts=() vopts=() arg= max=0 ;;
+	'lint') opts=(-f --file --snapshot --fail-on --max-retention --max-admins --rules) vopts=(-f --file --snapshot --fail-on --max-retention --max-admins) arg= max=0 ;;
 	'user list') opts=(--email) vopts=() arg= max=0 ;;
 	'user show') opts=() vopts=() arg=user max=1 ;;
-	'user create') opts=(--display-name --email --admin) vopts=(--display-name --email) arg= max=1 ;;
+	'user create') opts=(--display-name --email --admin --credentials-out) vopts=(--display-name --email --credentials-out) arg= max=1 ;;
 	'user update') opts=(--display-name --email --admin --no-admin --force) vopts=(--display-name --email) arg=user max=1 ;;
 	'user deactivate') opts=(--force) vopts=() arg=user max=1 ;;
-	'user reactivate') opts=() vopts=() arg=user max=1 ;;
+	'user reactivate') opts=(--credentials-out) vopts=(--credentials-out) arg=user max=1 ;;
 	'invite list') opts=() vopts=() arg= max=0 ;;
 	'invite create') opts=(--uses --expires) vopts=(--uses --expires) arg= max=1 ;;
 	'invite revoke') opts=() vopts=() arg=token max=1 ;;
+	'room list') opts=() vopts=() arg= max=0 ;;
+	'room show') opts=() vopts=() arg= max=1 ;;
 	'server info') opts=() vopts=() arg= max=0 ;;
+	'audit log') opts=(--since --until --outcome --file) vopts=(--since --until --outcome --file) arg= max=0 ;;
+	'audit verify') opts=(--file --anchor) vopts=(--file --anchor) arg= max=0 ;;
+	'snapshot create') opts=(--out) vopts=(--out) arg= max=0 ;;
+	'snapshot keygen') opts=(--out) vopts=(--out) arg= max=0 ;;
+	'snapshot sign') opts=(--key) vopts=(--key) arg=file max=1 ;;
+	'snapshot verify') opts=(--pubkey) vopts=(--pubkey) arg=file max=1 ;;
+	'check') opts=(-f --file --snapshot --pubkey) vopts=(-f --file --snapshot --pubkey) arg= max=0 ;;
 	'context list') opts=() vopts=() arg= max=0 ;;
 	'context use') opts=() vopts=() arg=context max=1 ;;
 	'context show') opts=() vopts=() arg=context max=1 ;;
+	'console') opts=() vopts=() arg= max=0 ;;
 	'completion') opts=() vopts=() arg=shell max=1 ;;
 	'help') opts=() vopts=() arg=command max=2 ;;
 	'version') opts=() vopts=() arg= max=0 ;;
@@ -63,6 +77,20 @@ _msgadm_option_hint() {
 	'plan/-f' | 'plan/--file') hint=file ;;
 	'plan/--out') hint=file ;;
 	'apply/-f' | 'apply/--file') hint=file ;;
+	'apply/--credentials-out') hint=file ;;
+	'lint/-f' | 'lint/--file') hint=file ;;
+	'lint/--snapshot') hint=file ;;
+	'user create/--credentials-out') hint=file ;;
+	'user reactivate/--credentials-out') hint=file ;;
+	'audit log/--file') hint=file ;;
+	'audit verify/--file') hint=file ;;
+	'snapshot create/--out') hint=file ;;
+	'snapshot keygen/--out') hint=file ;;
+	'snapshot sign/--key') hint=file ;;
+	'snapshot verify/--pubkey') hint=file ;;
+	'check/-f' | 'check/--file') hint=file ;;
+	'check/--snapshot') hint=file ;;
+	'check/--pubkey') hint=file ;;
 	*) hint= ;;
 	esac
 }

@@ -109,18 +109,36 @@ function __msgadm_value_options
         case 'plan'
             printf '%s\n' -f --file --out
         case 'apply'
-            printf '%s\n' -f --file
+            printf '%s\n' -f --file --credentials-out
+        case 'lint'
+            printf '%s\n' -f --file --snapshot --fail-on --max-retention --max-admins
         case 'user create'
-            printf '%s\n' --display-name --email
+            printf '%s\n' --display-name --email --credentials-out
         case 'user update'
             printf '%s\n' --display-name --email
+        case 'user reactivate'
+            printf '%s\n' --credentials-out
         case 'invite create'
             printf '%s\n' --uses --expires
+        case 'audit log'
+            printf '%s\n' --since --until --outcome --file
+        case 'audit verify'
+            printf '%s\n' --file --anchor
+        case 'snapshot create'
+            printf '%s\n' --out
+        case 'snapshot keygen'
+            printf '%s\n' --out
+        case 'snapshot sign'
+            printf '%s\n' --key
+        case 'snapshot verify'
+            printf '%s\n' --pubkey
+        case 'check'
+            printf '%s\n' -f --file --snapshot --pubkey
     end
 end
 
 function __msgadm_is_group
-    contains -- "$argv[1]" user invite server context
+    contains -- "$argv[1]" user invite room server audit snapshot context
 end
 
 # __msgadm_commands [GROUP]: the commands, or the second words of GROUP's, with summaries.
@@ -131,26 +149,43 @@ function __msgadm_commands
             printf '%s\t%s\n' plan 'show what apply would change on the server'
             printf '%s\t%s\n' apply 'change the server to match a policy or a saved plan'
             printf '%s\t%s\n' export 'print the server\'s live state as a policy document'
+            printf '%s\t%s\n' lint 'review a policy or snapshot for risky settings (offline)'
             printf '%s\t%s\n' user 'list, show, create, update, deactivate, reactivate'
             printf '%s\t%s\n' invite 'list, create, revoke'
+            printf '%s\t%s\n' room 'list, show'
             printf '%s\t%s\n' server 'info'
+            printf '%s\t%s\n' audit 'log, verify'
+            printf '%s\t%s\n' snapshot 'create, keygen, sign, verify'
+            printf '%s\t%s\n' check 'check a snapshot against a policy, offline'
             printf '%s\t%s\n' context 'list, use, show'
+            printf '%s\t%s\n' console 'run msgadm commands at a prompt, with completion and history'
             printf '%s\t%s\n' completion 'print a shell completion script generated from the command table'
             printf '%s\t%s\n' help 'show help for msgadm or one command'
             printf '%s\t%s\n' version 'print msgadm\'s version'
         case user
             printf '%s\t%s\n' list 'list the server\'s accounts, deactivated ones included'
             printf '%s\t%s\n' show 'show one account'
-            printf '%s\t%s\n' create 'create an account (no password: users sign in through SSO or a reset)'
+            printf '%s\t%s\n' create 'create an account (Synapse: no password; ejabberd: a random one, to --credentials-out)'
             printf '%s\t%s\n' update 'change an account\'s display name, e-mail or admin flag'
             printf '%s\t%s\n' deactivate 'deactivate an account (refused for the acting or last admin without --force)'
-            printf '%s\t%s\n' reactivate 'reactivate a deactivated account (Synapse: with a random password nobody sees)'
+            printf '%s\t%s\n' reactivate 'reactivate a deactivated account with a random password (ejabberd: to --credentials-out)'
         case invite
             printf '%s\t%s\n' list 'list registration (invite) tokens'
             printf '%s\t%s\n' create 'create a registration (invite) token'
             printf '%s\t%s\n' revoke 'delete a registration (invite) token'
+        case room
+            printf '%s\t%s\n' list 'list the server\'s rooms, with whether each has a server ACL'
+            printf '%s\t%s\n' show 'show one room: members, server ACL, retention, the admin\'s membership'
         case server
             printf '%s\t%s\n' info 'show the server\'s version and what msgadm can manage on it'
+        case audit
+            printf '%s\t%s\n' log 'show the changes msgadm made (its own audit log)'
+            printf '%s\t%s\n' verify 'check that no line of the audit log was edited, removed or reordered'
+        case snapshot
+            printf '%s\t%s\n' create 'save the live state, with metadata and its SHA-256, for audits'
+            printf '%s\t%s\n' keygen 'make an Ed25519 key pair for signing snapshots'
+            printf '%s\t%s\n' sign 'sign a snapshot file with an Ed25519 key (writes SNAP.sig)'
+            printf '%s\t%s\n' verify 'check a snapshot\'s signature and digest (offline)'
         case context
             printf '%s\t%s\n' list 'list connection profiles (* marks the one in use)'
             printf '%s\t%s\n' use 'make NAME the current context (current_context in the contexts file)'
@@ -160,7 +195,7 @@ end
 
 complete -c msgadm -f
 complete -c msgadm -l context -x -a '(__msgadm_contexts)' -d 'use this connection profile (also MSGADM_CONTEXT)'
-complete -c msgadm -s o -l output -x -a 'text json yaml' -d 'text (default), json or yaml'
+complete -c msgadm -s o -l output -x -a 'text json yaml' -d 'text (default), json or yaml; lint also sarif or junit'
 complete -c msgadm -s v -l verbose -d 'trace HTTP requests on stderr (secrets redacted)'
 complete -c msgadm -s q -l quiet -d 'print only results and errors'
 complete -c msgadm -s h -l help -d 'show help for msgadm or one command'
@@ -174,12 +209,20 @@ complete -c msgadm -n '__msgadm_using "plan"' -l force -d 'allow deactivating or
 complete -c msgadm -n '__msgadm_using "apply"' -s f -l file -r -F -d 'the policy to apply'
 complete -c msgadm -n '__msgadm_using "apply"' -s y -l yes -d 'do not ask for confirmation'
 complete -c msgadm -n '__msgadm_using "apply"' -l force -d 'allow deactivating or demoting the acting or last admin'
+complete -c msgadm -n '__msgadm_using "apply"' -l credentials-out -r -F -d 'ejabberd: append the JID and new password of each account created or reactivated to FILE (created 0600; refused if group or others can read it); ignored by Synapse'
 complete -c msgadm -n '__msgadm_wants_arg "apply" 1' -F
+complete -c msgadm -n '__msgadm_using "lint"' -s f -l file -r -F -d 'the policy to review'
+complete -c msgadm -n '__msgadm_using "lint"' -l snapshot -r -F -d 'review the body of this snapshot file instead'
+complete -c msgadm -n '__msgadm_using "lint"' -l fail-on -x -d 'exit 2 on a finding of this severity or worse: note, warning, error'
+complete -c msgadm -n '__msgadm_using "lint"' -l max-retention -x -d 'longest allowed max_lifetime (default 365d)'
+complete -c msgadm -n '__msgadm_using "lint"' -l max-admins -x -d 'most active admins allowed (default 3)'
+complete -c msgadm -n '__msgadm_using "lint"' -l rules -d 'list the rules, their severities and explanations'
 complete -c msgadm -n '__msgadm_using "user list"' -l email -d 'also fetch e-mail addresses (one request per user on Synapse)'
 complete -c msgadm -n '__msgadm_wants_arg "user show" 1' -a '(__msgadm_users)'
 complete -c msgadm -n '__msgadm_using "user create"' -l display-name -x -d 'the display name'
 complete -c msgadm -n '__msgadm_using "user create"' -l email -x -d 'the e-mail address'
 complete -c msgadm -n '__msgadm_using "user create"' -l admin -d 'make the account a server admin'
+complete -c msgadm -n '__msgadm_using "user create"' -l credentials-out -r -F -d 'ejabberd: append the JID and new password of each account created or reactivated to FILE (created 0600; refused if group or others can read it); ignored by Synapse'
 complete -c msgadm -n '__msgadm_using "user update"' -l display-name -x -d 'the new display name'
 complete -c msgadm -n '__msgadm_using "user update"' -l email -x -d 'the new e-mail address (replaces the old one)'
 complete -c msgadm -n '__msgadm_using "user update"' -l admin -d 'grant server admin rights'
@@ -188,10 +231,26 @@ complete -c msgadm -n '__msgadm_using "user update"' -l force -d 'allow demoting
 complete -c msgadm -n '__msgadm_wants_arg "user update" 1' -a '(__msgadm_users)'
 complete -c msgadm -n '__msgadm_using "user deactivate"' -l force -d 'allow deactivating the acting or last admin'
 complete -c msgadm -n '__msgadm_wants_arg "user deactivate" 1' -a '(__msgadm_users)'
+complete -c msgadm -n '__msgadm_using "user reactivate"' -l credentials-out -r -F -d 'ejabberd: append the JID and new password of each account created or reactivated to FILE (created 0600; refused if group or others can read it); ignored by Synapse'
 complete -c msgadm -n '__msgadm_wants_arg "user reactivate" 1' -a '(__msgadm_users)'
 complete -c msgadm -n '__msgadm_using "invite create"' -l uses -x -d 'how many registrations it allows (default: unlimited)'
 complete -c msgadm -n '__msgadm_using "invite create"' -l expires -x -d 'the last day it works (YYYY-MM-DD, UTC)'
 complete -c msgadm -n '__msgadm_wants_arg "invite revoke" 1' -a '(__msgadm_tokens)'
+complete -c msgadm -n '__msgadm_using "audit log"' -l since -x -d 'only changes at or after this UTC date or time'
+complete -c msgadm -n '__msgadm_using "audit log"' -l until -x -d 'only changes up to this UTC date (inclusive) or time'
+complete -c msgadm -n '__msgadm_using "audit log"' -l outcome -x -d 'only changes that succeeded (ok) or did not (failed)'
+complete -c msgadm -n '__msgadm_using "audit log"' -l file -r -F -d 'read this audit log instead of the context\'s'
+complete -c msgadm -n '__msgadm_using "audit verify"' -l file -r -F -d 'check this audit log instead of the context\'s'
+complete -c msgadm -n '__msgadm_using "audit verify"' -l anchor -x -d 'a head printed earlier that must still be in the chain'
+complete -c msgadm -n '__msgadm_using "snapshot create"' -l out -r -F -d 'the snapshot file to create (JSON)'
+complete -c msgadm -n '__msgadm_using "snapshot keygen"' -l out -r -F -d 'the private key file to create; the public key goes to KEY.pub'
+complete -c msgadm -n '__msgadm_using "snapshot sign"' -l key -r -F -d 'the private key (PEM), as \'snapshot keygen\' writes it'
+complete -c msgadm -n '__msgadm_wants_arg "snapshot sign" 1' -F
+complete -c msgadm -n '__msgadm_using "snapshot verify"' -l pubkey -r -F -d 'the signer\'s public key (PEM)'
+complete -c msgadm -n '__msgadm_wants_arg "snapshot verify" 1' -F
+complete -c msgadm -n '__msgadm_using "check"' -s f -l file -r -F -d 'the policy'
+complete -c msgadm -n '__msgadm_using "check"' -l snapshot -r -F -d 'the snapshot (\'snapshot create\')'
+complete -c msgadm -n '__msgadm_using "check"' -l pubkey -r -F -d 'verify SNAP.sig with this public key first'
 complete -c msgadm -n '__msgadm_wants_arg "context use" 1' -a '(__msgadm_contexts)'
 complete -c msgadm -n '__msgadm_wants_arg "context show" 1' -a '(__msgadm_contexts)'
 complete -c msgadm -n '__msgadm_wants_arg "completion" 1' -a 'bash zsh fish'

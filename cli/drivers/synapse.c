@@ -18,9 +18,12 @@ const struct capability synapse_capabilities[] = {
     {"invites.registration", CAP_CONFIG, "homeserver.yaml: enable_registration, registration_requires_token"},
     {"invites.allowed_domains", CAP_CONFIG, "homeserver.yaml: allowed_local_3pids"},
     {"invites.guests", CAP_CONFIG, "homeserver.yaml: allow_guest_access"},
-    {"federation", CAP_CONFIG, "homeserver.yaml: federation_domain_whitelist"},
+    {"federation", CAP_MANAGED,
+     "m.room.server_acl in every federatable room (the admin joins through make_room_admin where it "
+     "must); homeserver.yaml federation_domain_whitelist shown as a note"},
     {"retention.default", CAP_CONFIG, "homeserver.yaml: retention.default_policy"},
-    {"retention.rooms", CAP_UNSUPPORTED, "per-room m.room.retention state is not written by this version"},
+    {"retention.rooms", CAP_MANAGED,
+     "m.room.retention per room, in ms (PUT /_matrix/client/v3/rooms/<id>/state; aliases via the directory)"},
     {NULL, CAP_UNSUPPORTED, NULL},
 };
 
@@ -167,9 +170,17 @@ static int synapse_whoami(struct session *s, char **id, struct msg_err *err)
 	return 0;
 }
 
+/* Sections held room by room; the engine diffs their items (struct section_handler). */
+static const struct section_handler synapse_sections[] = {
+    {"federation", "room_acl", synapse_federation_read, synapse_federation_apply},
+    {"retention.rooms", "room_retention", synapse_retention_read, synapse_retention_apply},
+    {NULL, NULL, NULL, NULL},
+};
+
 const struct driver drv_synapse = {
     .name = "synapse",
     .capabilities = synapse_capabilities,
+    .sections = synapse_sections,
     .server_info = synapse_server_info,
     .whoami = synapse_whoami,
     .list_users = synapse_list_users,
@@ -182,5 +193,7 @@ const struct driver drv_synapse = {
     .create_token = synapse_create_token,
     .update_token = synapse_update_token,
     .delete_token = synapse_delete_token,
+    .list_rooms = synapse_list_rooms,
+    .get_room = synapse_get_room,
     .render_config = synapse_render_config,
 };

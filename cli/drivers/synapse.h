@@ -3,6 +3,8 @@
 #define MSGADM_SYNAPSE_H
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 #include "driver.h"
 
@@ -40,5 +42,68 @@ json_t *synapse_token_from_wire(const json_t *wire);
 json_t *synapse_user_from_wire(const struct session *s, const json_t *wire);
 
 char *synapse_render_config(const char *section, const json_t *value);
+
+/* Rooms (synapse_rooms.c). Room ids are "!opaque:server", aliases "#name:server". */
+
+/* A room id or alias for a path segment: "!" and ":" stay raw (Synapse takes them so, and messages
+ * stay readable), "#" becomes "%23", the rest is escaped; malloc'd. */
+char *syn_room_path_id(const char *id_or_alias);
+/* Every room the server knows, as GET /_synapse/admin/v1/rooms lists them (all pages); new array. */
+int syn_rooms_list(struct session *s, json_t **rooms, struct msg_err *err);
+/* A room's current state events, read through the admin API (no membership needed); new array. */
+int syn_room_state(struct session *s, const char *room_id, json_t **state, struct msg_err *err);
+/* The content of the state event (type, state_key) in state, or NULL; borrowed. */
+const json_t *syn_state_content(const json_t *state, const char *type, const char *state_key);
+/* An alias through the room directory, an id through the admin API: *room_id gets the id
+ * (malloc'd), or NULL (and 0 is returned) when there is no such room. */
+int syn_room_resolve(struct session *s, const char *id_or_alias, char **room_id, struct msg_err *err);
+/* The acting admin's full user id (@admin:server); malloc'd. */
+int syn_admin_id(struct session *s, char **id, struct msg_err *err);
+
+/* What the acting admin lacks before it can send a state event of `type` into a room. */
+enum syn_access {
+	SYN_CAN_SEND,	 /* joined, with power enough */
+	SYN_MUST_JOIN,	 /* not joined: make_room_admin (which invites into a private room), then join */
+	SYN_NEEDS_POWER, /* joined, power too low: make_room_admin */
+};
+enum syn_access syn_admin_access(const json_t *state, const char *admin_id, const char *type);
+/* Whether the diff would change have (NULL: absent) into want: a field of want differs. */
+bool syn_item_differs(const json_t *want, const json_t *have);
+/* "!id (#alias)", "!id ("Name")" or "!id", from an admin room list entry. */
+void syn_room_label(char *out, size_t size, const char *room_id, const json_t *wire);
+/* Adds a plan note (level "apply") when the admin must join or be given power first: members see
+ * both, so the plan says so room by room before apply does it. */
+void syn_note_access(json_t *notes, const char *path, const char *label, enum syn_access access);
+/* Carries out a create or update change of a room state section (key: room id): re-reads the room,
+ * builds the content (update: the current content with the changed fields), runs check when given,
+ * makes the admin able to send (make_room_admin, join), then PUTs the state event. A refusal
+ * inside the room is EXIT_FAILURE_ (the other rooms still get their turn), not EXIT_NOPERM. */
+int syn_room_apply_change(struct session *s, const json_t *change, const char *type,
+			  int (*check)(struct session *s, const json_t *content, struct msg_err *err),
+			  struct msg_err *err);
+
+int synapse_list_rooms(struct session *s, json_t **rooms, struct msg_err *err);
+int synapse_get_room(struct session *s, const char *id_or_alias, json_t **room, struct msg_err *err);
+
+/* Policy sections held room by room (synapse_acl.c, synapse_retention.c). */
+int synapse_federation_read(struct session *s, const json_t *policy, json_t **desired, json_t **actual,
+			    json_t *notes, struct msg_err *err);
+int synapse_federation_apply(struct session *s, const json_t *change, struct msg_err *err);
+int synapse_retention_read(struct session *s, const json_t *policy, json_t **desired, json_t **actual,
+			   json_t *notes, struct msg_err *err);
+int synapse_retention_apply(struct session *s, const json_t *change, struct msg_err *err);
+
+/* Matrix glob matching ("*" any run, "?" one character), case-insensitive, whole string. */
+bool synapse_glob_match(const char *pattern, const char *name);
+/* The m.room.server_acl content for a federation section: allow = the server itself and, in
+ * allowlist mode, the partners (sorted, without duplicates); deny = []; allow_ip_literals = false.
+ * *acl = NULL for mode open (ACLs are left alone). EXIT_DATAERR when the ACL would not admit the
+ * server itself. */
+int synapse_acl_for(const char *server, const json_t *federation, json_t **acl, struct msg_err *err);
+/* NULL when acl admits server (its port ignored), else why not (static text). */
+const char *synapse_acl_refusal(const json_t *acl, const char *server);
+/* The m.room.retention content a retention.rooms rule asks for, in milliseconds; EXIT_DATAERR for
+ * a duration out of range or min_lifetime above max_lifetime. path names the rule in messages. */
+int synapse_retention_item(const json_t *rule, const char *path, json_t **item, struct msg_err *err);
 
 #endif

@@ -8,7 +8,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/msgadm-e2e.XXXXXX")
 EMU_PID=
 export HOME="$T/home"
 mkdir -p "$HOME"
-unset MSGADM_CONTEXT XDG_CONFIG_HOME
+unset MSGADM_CONTEXT XDG_CONFIG_HOME XDG_STATE_HOME
 export MSGADM_CONFIG="$T/config.yaml"
 
 cleanup() {

@@ -57,7 +57,7 @@ test_expect_success 'plan names what apply will not change, with the config frag
 	grep_in "$T/stdout" "registration_requires_token: true" &&
 	grep_in "$T/stdout" "federation: config-managed" &&
 	grep_in "$T/stdout" "- bund.de" &&
-	grep_in "$T/stdout" "retention.rooms: unsupported" &&
+	grep_in "$T/stdout" "retention.rooms[0]: note: no room #ops:example.test on example.test" &&
 	grep_in "$T/stdout" "users.list[2]: note: user is protected (users.protect): not changed"
 '
 test_expect_success 'plan does not touch protected users' '

@@ -188,8 +188,8 @@ test_expect_success 'server info: version and the capability table' '
 	grep -Eq "^server_version +1\.67\.0$" "$T/stdout" &&
 	grep -Eq "^POLICY FIELD +LEVEL +HOW" "$T/stdout" &&
 	grep -Eq "^users\.list\[\]\.admin +managed " "$T/stdout" &&
-	grep -Eq "^federation +config-managed +homeserver\.yaml" "$T/stdout" &&
-	grep -Eq "^retention\.rooms +unsupported " "$T/stdout"
+	grep -Eq "^federation +managed +m\.room\.server_acl" "$T/stdout" &&
+	grep -Eq "^retention\.default +config-managed +homeserver\.yaml" "$T/stdout"
 '
 test_expect_success 'server info -o json parses' '
 	expect_status 0 -o json server info &&
@@ -199,7 +199,8 @@ d = json.load(open(sys.argv[1]))
 assert d[\"driver\"] == \"synapse\" and d[\"server\"] == \"example.test\", d
 assert d[\"reported\"][\"server_version\"] == \"1.67.0\", d[\"reported\"]
 caps = {c[\"path\"]: c[\"level\"] for c in d[\"capabilities\"]}
-assert caps[\"invites.tokens\"] == \"managed\" and caps[\"federation\"] == \"config-managed\", caps
+assert caps[\"invites.tokens\"] == \"managed\" and caps[\"federation\"] == \"managed\", caps
+assert caps[\"invites.registration\"] == \"config-managed\", caps
 assert set(caps.values()) <= {\"managed\", \"observed\", \"config-managed\", \"unsupported\"}, caps
 " "$T/stdout"
 '

@@ -36,6 +36,8 @@ import urllib.parse
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import synapse_emu_rooms as rooms_api  # rooms, room state, directory, destinations
+
 PYTHON_VERSION = "3.11.2"  # what the observed server reported
 MAX_USERID_LENGTH = 255
 MAX_DISPLAYNAME_LEN = 256
@@ -278,6 +280,7 @@ class Store:
         self.extid_owner = {}      # (auth_provider, external_id) -> user name
         self.tokens = {}           # access token -> (user_id, device_id)
         self.reg_tokens = {}       # token -> dict, insertion order (SQLite rowid order)
+        self.rooms = rooms_api.Rooms(server_name)
 
     # ---- users
 
@@ -429,12 +432,14 @@ class Store:
     # ---- whole state (for /_emu/state)
 
     def dump(self):
-        return {
+        out = {
             "users": {n: self.users[n].state() for n in self.sorted_names},
             "registration_tokens": [dict(t) for t in self.reg_tokens.values()],
             "access_tokens": [{"token": tok, "user_id": uid, "device_id": dev}
                               for tok, (uid, dev) in sorted(self.tokens.items())],
         }
+        out.update(self.rooms.dump())
+        return out
 
 
 # --------------------------------------------------------------------------
@@ -451,6 +456,7 @@ class Emulator:
         self.seed_users = seed_users
         self.lock = threading.RLock()  # one API request at a time touches the state
         self.routes = {}
+        rooms_api.install(sys.modules[__name__])
         self._register_routes()
         self.reset_state(seed_users)
 
@@ -503,6 +509,7 @@ class Emulator:
         for ver in ("r0", "v3", "unstable"):
             self._route("GET", "/_matrix/client/%s/account/whoami" % ver,
                         r"^/_matrix/client/%s/account/whoami$" % ver, self.whoami, auth="user")
+        rooms_api.register(self)
 
     def match(self, method, path):
         """-> (route key, handler, auth kind, kwargs) or None."""
@@ -897,7 +904,8 @@ class Emulator:
             if t.get("user_id") not in s.users:
                 raise bad("seed: access token for unknown user %r" % t.get("user_id"))
             s.tokens[t["token"]] = (t["user_id"], t.get("device_id", "EMUDEVICE"))
-        return {"users": len(s.users), "registration_tokens": len(s.reg_tokens)}
+        made = rooms_api.seed(self, spec)  # after the users: members take their display names
+        return {"users": len(s.users), "registration_tokens": len(s.reg_tokens), "rooms": made}
 
 
 # --------------------------------------------------------------------------

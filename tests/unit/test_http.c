@@ -723,6 +723,135 @@ static void keep_alive_one_connection(void **state)
 	assert_int_equal(f->s.nreq, 2);
 }
 
+/* ---- HTTP Basic (ejabberd: the token file holds jid:password) ---- */
+
+#define BASIC_CRED "admin@example.test:s3cr3t-pw"
+#define BASIC_PW   "s3cr3t-pw"
+#define BASIC_B64  "YWRtaW5AZXhhbXBsZS50ZXN0OnMzY3IzdC1wdw==" /* base64 of BASIC_CRED */
+
+static void basic_on(struct fix *f)
+{
+	f->cfg.token = BASIC_CRED;
+	f->cfg.auth = HTTP_AUTH_BASIC;
+	f->cfg.label = "ejabberd";
+}
+
+static void basic_authorization_header_sent(void **state)
+{
+	struct fix *f = *state;
+	struct step steps[] = {{REPLY, canned("200 OK", "", "0")}};
+
+	basic_on(f);
+	f->body = json_object();
+	assert_int_equal(call(f, steps, N(steps), "POST", "/api/status", HTTP_IDEMPOTENT), 0);
+	assert_non_null(strstr(f->s.req[0].head, "\r\nAuthorization: Basic " BASIC_B64 "\r\n"));
+	assert_null(strstr(f->s.req[0].head, "Bearer"));
+	assert_string_equal(http_auth_user(f->c), "admin@example.test");
+	assert_false(http_token_equals(f->c, BASIC_CRED));
+}
+
+/* The server echoes every form of the credentials; none may reach the trace or a message. */
+static void basic_trace_and_messages_redacted(void **state)
+{
+	static const char *const fields[] = {"newpass", "token", NULL};
+	struct fix *f = *state;
+	struct step steps[] = {
+	    {REPLY, canned("401 Unauthorized", "",
+			   "{\"status\":\"error\",\"code\":10,\"message\":\"bad " BASIC_CRED " or " BASIC_PW
+			   " or Basic " BASIC_B64 "\"}")},
+	    {REPLY,
+	     canned("200 OK", "", "[{\"token\":\"other-users-token\",\"user\":\"bob@example.test\"}]")}};
+	const char *trace;
+	char message[512];
+
+	basic_on(f);
+	f->cfg.secret_fields = fields;
+	f->body =
+	    json_pack("{s:s,s:s,s:s}", "user", "bob", "newpass", "fresh-password", "note", "was " BASIC_PW);
+	trace_on(f);
+	start(f, steps, N(steps), NULL);
+	assert_int_equal(
+	    http_request(f->c, "POST", "/api/change_password", f->body, HTTP_IDEMPOTENT, &f->reply, &f->err),
+	    0);
+	snprintf(message, sizeof(message), "ejabberd: status: 401: %s", f->reply.body);
+	http_reply_clear(&f->reply);
+	assert_int_equal(
+	    http_request(f->c, "POST", "/api/oauth_list_tokens", NULL, HTTP_IDEMPOTENT, &f->reply, &f->err),
+	    0);
+	server_stop(&f->s);
+	trace = trace_text(f);
+	assert_non_null(strstr(trace, "> Authorization: Basic <redacted>\n"));
+	assert_non_null(strstr(trace, "\"newpass\":\"<redacted>\""));
+	assert_non_null(strstr(trace, "\"note\":\"was <redacted>\""));
+	assert_non_null(strstr(trace, "\"token\":\"<redacted>\",\"user\":\"bob@example.test\""));
+	assert_non_null(strstr(trace, "bad <redacted> or <redacted> or Basic <redacted>"));
+	assert_null(strstr(trace, BASIC_CRED));
+	assert_null(strstr(trace, BASIC_PW));
+	assert_null(strstr(trace, BASIC_B64));
+	assert_null(strstr(trace, "fresh-password"));
+	assert_null(strstr(trace, "other-users-token"));
+	/* a message quoting the reply */
+	assert_non_null(strstr(message, BASIC_PW));
+	http_redact(f->c, message, sizeof(message));
+	assert_null(strstr(message, BASIC_CRED));
+	assert_null(strstr(message, BASIC_PW));
+	assert_null(strstr(message, BASIC_B64));
+	assert_non_null(strstr(message, "bad <redacted> or <redacted> or Basic <redacted>"));
+	/* the server still got the real body */
+	assert_non_null(strstr(f->s.req[0].body, "fresh-password"));
+}
+
+static void expect_basic_refused(const char *token, const char *text)
+{
+	struct http_config cfg = {.base_url = "http://127.0.0.1:1", .token = token, .auth = HTTP_AUTH_BASIC};
+	struct msg_err err = {0};
+
+	assert_null(http_client_new(&cfg, &err));
+	assert_int_equal(err.status, EXIT_CONFIG);
+	if (strstr(err.text, text) == NULL)
+		fail_msg("%s: got \"%s\"", token, err.text);
+	assert_null(strstr(err.text, "pw"));
+}
+
+static void basic_credentials_checked(void **state)
+{
+	struct http_config cfg = {.base_url = "http://127.0.0.1:1",
+				  .token = "admin@example.test:pass word",
+				  .auth = HTTP_AUTH_BASIC};
+	struct msg_err err = {0};
+	struct http_client *c;
+
+	(void)state;
+	expect_basic_refused("admin@example.test-pw", "to hold user:password");
+	expect_basic_refused("admin@example.test:", "to hold user:password");
+	expect_basic_refused(":pw", "to hold user:password");
+	expect_basic_refused("admin:pw", "must be the full JID");
+	expect_basic_refused("admin@example.test:p\tw", "control characters");
+	/* a password may hold spaces (Basic encodes it); a bearer token may not */
+	c = http_client_new(&cfg, &err);
+	assert_non_null(c);
+	http_client_free(c);
+	cfg.auth = HTTP_AUTH_BEARER;
+	assert_null(http_client_new(&cfg, &err));
+}
+
+static void bearer_token_equals(void **state)
+{
+	struct http_config cfg = {.base_url = "http://127.0.0.1:1", .token = TOKEN};
+	struct msg_err err = {0};
+	struct http_client *c = http_client_new(&cfg, &err);
+
+	(void)state;
+	assert_non_null(c);
+	assert_null(http_auth_user(c));
+	assert_true(http_token_equals(c, TOKEN));
+	assert_false(http_token_equals(c, TOKEN "x"));
+	assert_false(http_token_equals(c, "syt_c2VjcmV0_TOKEN4"));
+	assert_false(http_token_equals(c, ""));
+	assert_false(http_token_equals(c, NULL));
+	http_client_free(c);
+}
+
 static void escape_path_segment(void **state)
 {
 	char *e = http_escape("@bob:example.gov/x y");
@@ -765,6 +894,10 @@ int main(void)
 	    T(trace_redacts_secrets),
 	    T(trace_cuts_long_bodies),
 	    T(keep_alive_one_connection),
+	    T(basic_authorization_header_sent),
+	    T(basic_trace_and_messages_redacted),
+	    T(basic_credentials_checked),
+	    T(bearer_token_equals),
 	    T(escape_path_segment),
 	};
 

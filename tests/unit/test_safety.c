@@ -50,6 +50,23 @@ static const char *const three_deactivations = "[{'op': 'deactivate', 'type': 'u
 
 /* ---- users.max_deactivations ---- */
 
+/* A server that keeps admins in its configuration (ejabberd) reports no admin field: no plan can
+ * be judged to remove the last admin, but the acting admin is still protected. */
+static void test_servers_without_admin_field_skip_the_last_admin_check(void **state)
+{
+	struct msg_err err;
+
+	(void)state;
+	assert_int_equal(check("{}", "{'users': {'admin': {'active': true}, 'bob': {'active': true}}}",
+			       "[{'op': 'deactivate', 'type': 'user', 'key': 'bob'}]", "admin", false, &err),
+			 0);
+	assert_int_equal(check("{}", "{'users': {'admin': {'active': true}}}", "[]", "admin", false, &err),
+			 0);
+	assert_refused(check("{}", "{'users': {'admin': {'active': true}}}",
+			     "[{'op': 'deactivate', 'type': 'user', 'key': 'admin'}]", "admin", false, &err),
+		       &err);
+}
+
 static void test_too_many_deactivations_refused_naming_users(void **state)
 {
 	struct msg_err err;
@@ -327,6 +344,7 @@ static void test_digest_format(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    T(test_servers_without_admin_field_skip_the_last_admin_check),
 	    T(test_too_many_deactivations_refused_naming_users),
 	    T(test_too_many_deactivations_refused_even_with_force),
 	    T(test_deactivations_up_to_the_limit_pass),

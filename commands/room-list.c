@@ -1,0 +1,59 @@
+/* msgadm room list */
+#include <string.h>
+
+#include "cli.h"
+#include "exitcode.h"
+
+static const char *str_or(const json_t *obj, const char *key, const char *fallback)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+	return s && *s ? s : fallback;
+}
+
+static void render_rooms(FILE *out, const json_t *rooms)
+{
+	json_t *r;
+	size_t i;
+
+	fprintf(out, "%-36s %-28s %-24s %7s %s\n", "ID", "ALIAS", "NAME", "MEMBERS", "ACL");
+	json_array_foreach(rooms, i, r)
+	{
+		fprintf(out, "%-36s %-28s %-24s %7" JSON_INTEGER_FORMAT " %s\n", str_or(r, "id", "?"),
+			str_or(r, "alias", "-"), str_or(r, "name", "-"),
+			json_integer_value(json_object_get(r, "members")),
+			json_is_object(json_object_get(r, "server_acl")) ? "yes" : "no");
+	}
+}
+
+static int exec_room_list(struct cli *cli, const struct cmd_args *args)
+{
+	struct session *s;
+	json_t *rooms = NULL, *list;
+	int status = 0;
+
+	(void)args;
+	if (cli_session(cli, &s) != 0)
+		return cli_failed(cli);
+	if (s->driver->list_rooms == NULL)
+		return cli_fail(cli, EXIT_FAILURE_, "%s: rooms are not available on this server",
+				s->driver->name);
+	if (s->driver->list_rooms(s, &rooms, &cli->err) != 0)
+		return cli_failed(cli);
+	list = sorted_values(rooms);
+	if (cli_print(cli, list, render_rooms) != 0)
+		status = cli_failed(cli);
+	json_decref(list);
+	json_decref(rooms);
+	return status;
+}
+
+const struct command cmd_room_list = {
+    .name = "room list",
+    .synopsis = "",
+    .summary = "list the server's rooms, with whether each has a server ACL",
+    .description = "Reads every page of the room list, then each room's state (one request per room) for its "
+		   "server ACL and retention.",
+    .max_args = 0,
+    .flags = CMD_NEEDS_SERVER,
+    .exec = exec_room_list,
+};
