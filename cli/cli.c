@@ -129,6 +129,22 @@ static int parse_globals(struct cli *cli, int argc, char **argv, char **rest, in
 			cli->quiet = 1;
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			*help = 1;
+		} else if (strcmp(a, "--color") == 0 || strncmp(a, "--color=", 8) == 0) {
+			if (a[7] == '=')
+				value = a + 8;
+			else if (i + 1 < argc)
+				value = argv[++i];
+			else
+				return usage_error(cli, NULL, "option %s needs a value", a);
+			if (strcmp(value, "auto") == 0)
+				cli->color = COLOR_AUTO;
+			else if (strcmp(value, "always") == 0)
+				cli->color = COLOR_ALWAYS;
+			else if (strcmp(value, "never") == 0)
+				cli->color = COLOR_NEVER;
+			else
+				return usage_error(
+				    cli, NULL, "unknown --color value '%s' (auto, always or never)", value);
 		} else if (strcmp(a, "--context") == 0 || strcmp(a, "-o") == 0 ||
 			   strcmp(a, "--output") == 0 || strncmp(a, "--context=", 10) == 0 ||
 			   strncmp(a, "--output=", 9) == 0 || (strncmp(a, "-o", 2) == 0 && a[2] != '\0')) {
@@ -244,10 +260,27 @@ static int command_ready(struct cli *cli, const struct command *cmd)
 	return 0;
 }
 
-static void print_error(struct cli *cli)
+/* With -o json a failure is one JSON object on stderr, {"error": {"status": N, "message": "..."}},
+ * for scripts that parse what they run; else one "msgadm: ..." line. */
+static void print_error(struct cli *cli, int status)
 {
-	if (cli->err.text[0] != '\0')
+	json_t *e;
+	char *s;
+
+	if (cli->err.text[0] == '\0')
+		return;
+	if (cli->output != OUTPUT_JSON) {
 		fprintf(cli->errout, "msgadm: %s\n", cli->err.text);
+		return;
+	}
+	e = json_pack("{s:{s:i,s:s}}", "error", "status", status, "message", cli->err.text);
+	s = e ? json_dumps(e, JSON_COMPACT) : NULL;
+	if (s != NULL)
+		fprintf(cli->errout, "%s\n", s);
+	else
+		fprintf(cli->errout, "msgadm: %s\n", cli->err.text);
+	free(s);
+	json_decref(e);
 }
 
 int cli_run(struct cli *cli, int argc, char **argv)
@@ -261,8 +294,13 @@ int cli_run(struct cli *cli, int argc, char **argv)
 	if (rest == NULL)
 		return EXIT_FAILURE_;
 	status = parse_globals(cli, argc, argv, rest, &nrest, &help);
+	color_set(color_decide(cli->color, isatty(fileno(cli->out)) == 1));
 	if (status != 0)
 		goto done;
+	if (nrest == 1 && strcmp(rest[0], "__man-synopsis") == 0) { /* hidden: for `make man` */
+		man_synopsis(cli->out);
+		goto done;
+	}
 	if (nrest == 0) {
 		if (help) {
 			help_overview(cli->out);
@@ -301,7 +339,7 @@ done:
 		status = status ? status : EXIT_FAILURE_;
 	}
 	if (status != 0)
-		print_error(cli);
+		print_error(cli, status);
 	free(args.argv);
 	free(rest);
 	return status;

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "color.h"
 #include "command.h"
 #include "config.h"
 #include "driver.h"
@@ -25,7 +26,8 @@ struct cli {
 	struct config *config;
 	struct session *session;
 	struct msg_err err;
-	bool tty; /* stdin and stdout are terminals */
+	bool tty;	       /* stdin and stdout are terminals */
+	enum color_mode color; /* --color; cli_run decides from it, NO_COLOR and stdout (color.h) */
 };
 
 /* Runs one command line (argv[0] is the first word after the program name). Prints the error, if
@@ -64,5 +66,9 @@ json_t *sorted_values(const json_t *obj);
 void help_overview(FILE *out);
 void help_command(FILE *out, const struct command *cmd);
 void help_usage(FILE *out, const struct command *cmd);
+/* The synopsis block of msgadm(1) in mdoc, from the same table (man_synopsis.c); the hidden command
+ * `msgadm __man-synopsis` prints it for `make man`. */
+void man_synopsis(FILE *out);
+void man_synopsis_args(FILE *out, const char *synopsis);
 
 #endif

@@ -8,8 +8,8 @@ extern const struct command cmd_validate, cmd_plan, cmd_apply, cmd_export, cmd_u
     cmd_user_create, cmd_user_update, cmd_user_deactivate, cmd_user_reactivate, cmd_invite_list,
     cmd_invite_create, cmd_invite_revoke, cmd_server_info, cmd_context_list, cmd_context_use,
     cmd_context_show, cmd_console, cmd_completion, cmd_help, cmd_version;
-extern const struct command cmd_lint, cmd_audit_log, cmd_audit_verify;
-extern const struct command cmd_room_list, cmd_room_show;
+extern const struct command cmd_lint, cmd_audit_log, cmd_audit_verify, cmd_audit_reports;
+extern const struct command cmd_room_list, cmd_room_show, cmd_retention_enforce, cmd_render;
 extern const struct command cmd_snapshot_create, cmd_snapshot_keygen, cmd_snapshot_sign, cmd_snapshot_verify,
     cmd_check;
 
@@ -30,9 +30,12 @@ const struct command *const command_table[] = {
     &cmd_invite_revoke,
     &cmd_room_list,
     &cmd_room_show,
+    &cmd_retention_enforce,
+    &cmd_render,
     &cmd_server_info,
     &cmd_audit_log,
     &cmd_audit_verify,
+    &cmd_audit_reports,
     &cmd_snapshot_create,
     &cmd_snapshot_keygen,
     &cmd_snapshot_sign,
@@ -51,6 +54,7 @@ const struct command *const command_table[] = {
 const struct cmd_option global_options[] = {
     {"context", 0, "NAME", "use this connection profile (also MSGADM_CONTEXT)", "context"},
     {"output", 'o', "FORMAT", "text (default), json or yaml; lint also sarif or junit", "format"},
+    {"color", 0, "WHEN", "colour plans: auto (on a terminal, unless NO_COLOR is set), always or never", NULL},
     {"verbose", 'v', NULL, "trace HTTP requests on stderr (secrets redacted)", NULL},
     {"quiet", 'q', NULL, "print only results and errors", NULL},
     {"help", 'h', NULL, "show help for msgadm or one command", NULL},

@@ -22,6 +22,7 @@ struct context {
 	const char *client_cert;
 	const char *client_key;
 	const char *audit_log; /* msgadm's audit log for this context, or NULL for the default (audit.h) */
+	const char *config_fragment; /* ejabberd: the included file msgadm keeps its blocks in, or NULL */
 	long timeout_ms;
 	long connect_timeout_ms;
 	int retries;

@@ -42,6 +42,7 @@ struct console {
 	const char *saved_context; /* cli->context_name before the console, put back after it */
 	enum output_format output; /* the global options the console was started with */
 	int verbose, quiet;
+	enum color_mode color;
 	bool interactive;
 	bool done;		 /* exit or quit */
 	char *history;		 /* the history file, or NULL when none is kept */
@@ -75,6 +76,7 @@ static void restore_options(struct console *con)
 	con->cli->output = con->output;
 	con->cli->verbose = con->verbose;
 	con->cli->quiet = con->quiet;
+	con->cli->color = con->color;
 	con->cli->context_name = con->context;
 }
 
@@ -401,8 +403,11 @@ done:
 
 int console_run(struct cli *cli)
 {
-	struct console con = {
-	    .cli = cli, .output = cli->output, .verbose = cli->verbose, .quiet = cli->quiet};
+	struct console con = {.cli = cli,
+			      .output = cli->output,
+			      .verbose = cli->verbose,
+			      .quiet = cli->quiet,
+			      .color = cli->color};
 	struct sigaction sa = {0}, old_int, old_winch;
 	char *buf = NULL, *line;
 	size_t cap = 0;

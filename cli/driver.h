@@ -110,9 +110,28 @@ struct driver {
 	 * "admin_membership" (the acting account's); *room = NULL (and 0 returned) when there is none. */
 	int (*get_room)(struct session *s, const char *id_or_alias, json_t **room, struct msg_err *err);
 
+	/* Reports users made about events (moderation, for auditors), oldest first, every page, as an
+	 * array of {"id": 2, "time": "2026-11-26T14:05:09Z", "received_ts": ms, "room_id", "room_alias"
+	 * | null, "room_name" | null, "event_id", "reporter" (full user id), "sender", "score" | null,
+	 * "reason" | null}. filter: NULL or {"room": "!id:server" | "#alias:server", "user": "alice" |
+	 * "@alice:server" (the reporter)}, matched exactly; an unknown alias is an error. NULL when the
+	 * server keeps no such reports. */
+	int (*list_event_reports)(struct session *s, const json_t *filter, json_t **reports,
+				  struct msg_err *err);
+
 	/* For CAP_CONFIG sections: the server configuration fragment that would hold `section` of the
 	 * policy (e.g. "federation"), as text; NULL when the driver has nothing to render. */
 	char *(*render_config)(const char *section, const json_t *value);
+
+	/* Deletes history older than the policy's retention lifetimes (retention.rooms rules, and
+	 * retention.default for everything else), waiting for each deletion to finish. *report gets an
+	 * array of {"scope": room id or "server", "rule": "retention.rooms[0]" | "retention.default",
+	 * "cutoff": "2026-01-31T12:00:00Z" | null, "status": "purged" | "nothing to purge" |
+	 * "would purge" | "failed", "message": "..."}; a failure in one scope is reported there and the
+	 * others still get their turn, so -1 means the run itself could not go on (no permission, a
+	 * policy the driver cannot read). dry_run: nothing is changed, status "would purge". */
+	int (*enforce_retention)(struct session *s, const json_t *policy, bool dry_run, json_t **report,
+				 struct msg_err *err);
 };
 
 const struct driver *driver_find(const char *name);

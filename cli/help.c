@@ -25,7 +25,7 @@ void help_overview(FILE *out)
 {
 	char left[64];
 
-	fputs("usage: msgadm [--context NAME] [-o text|json|yaml] [-v] [-q] COMMAND [ARGS]\n\n"
+	fputs("usage: msgadm [--context NAME] [-o text|json|yaml] [--color WHEN] [-v] [-q] COMMAND [ARGS]\n\n"
 	      "Administer self-hosted messaging servers (Synapse, ejabberd, Mattermost) from policy.\n\n"
 	      "Commands:\n",
 	      out);

@@ -234,6 +234,20 @@ done:
 	return rc;
 }
 
+size_t plan_findings(const json_t *plan)
+{
+	const json_t *note;
+	size_t i, n = 0;
+
+	json_array_foreach(json_object_get(plan, "notes"), i, note)
+	{
+		const char *level = json_string_value(json_object_get(note, "level"));
+
+		n += level != NULL && strcmp(level, "finding") == 0;
+	}
+	return n;
+}
+
 /* A saved plan is carried out only if planning its policy again, now, gives the same state digest
  * and the same changes: the server has not moved, and the file was not edited into something its
  * policy does not imply. */

@@ -32,6 +32,9 @@ int plan_build(struct session *s, const struct policy *policy, bool force, json_
 int plan_verify(struct session *s, const char *file, const json_t *plan, struct msg_err *err);
 /* Human-readable plan, and one change the same way (apply's progress lines reuse it). */
 void plan_print(FILE *out, const json_t *plan);
+/* How many of the plan's notes are findings (level "finding": the server does something the policy
+ * forbids that no change corrects); plan --detailed-exitcode exits 2 for them as for changes. */
+size_t plan_findings(const json_t *plan);
 void plan_print_change(FILE *out, const json_t *change);
 /* Loads a saved plan file (EXIT_NOINPUT / EXIT_DATAERR on trouble). */
 int plan_load(const char *file, json_t **plan, struct msg_err *err);

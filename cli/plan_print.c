@@ -1,10 +1,12 @@
 /* Plans for people: one line per change (+ add, ~ change, - deactivate/delete), then what the server
  * cannot be made to do through its API, then the closing count. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "color.h"
 #include "exitcode.h"
 #include "plan.h"
 
@@ -14,6 +16,99 @@ static void print_value(FILE *out, const json_t *v)
 
 	fputs(text ? text : "?", out);
 	free(text);
+}
+
+/* A string of several lines (a configuration block) is shown as its lines, not as one escaped string. */
+static bool is_block(const json_t *v)
+{
+	return json_is_string(v) && strchr(json_string_value(v), '\n') != NULL;
+}
+
+/* One line of a block, indented: control characters are shown escaped, as JSON would, so that a value
+ * read from the server cannot move the cursor or pass for a line of the plan. */
+static void print_line(FILE *out, const char *mark, const char *line, size_t len)
+{
+	fprintf(out, "        %s", mark);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		if (c < 0x20 || c == 0x7f)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('\n', out);
+}
+
+/* The lines of text, split in place; *n gets their number. */
+static char **split_lines(char *text, size_t *n)
+{
+	size_t count = 1;
+	char **lines;
+
+	for (const char *p = text; (p = strchr(p, '\n')) != NULL; p++)
+		count++;
+	if ((lines = calloc(count, sizeof(*lines))) == NULL)
+		return NULL;
+	for (*n = 0; *n < count; (*n)++) {
+		lines[*n] = text;
+		if ((text = strchr(text, '\n')) != NULL)
+			*text++ = '\0';
+	}
+	return lines;
+}
+
+/* The lines that go ("- "), come ("+ ") and stay from one block to another: a longest common
+ * subsequence, which blocks of a few dozen lines afford; larger ones are shown whole, old then new. */
+static void print_line_diff(FILE *out, const char *from, const char *to)
+{
+	char *a = strdup(from ? from : ""), *b = strdup(to ? to : "");
+	size_t na = 0, nb = 0, i, j;
+	char **la = a ? split_lines(a, &na) : NULL, **lb = b ? split_lines(b, &nb) : NULL;
+	unsigned *len = NULL;
+
+	if (la == NULL || lb == NULL) {
+		fputs("        (cannot show the difference: out of memory)\n", out);
+		goto done;
+	}
+	if ((na + 1) * (nb + 1) <= 250000)
+		len = calloc((na + 1) * (nb + 1), sizeof(*len));
+#define L(x, y) (len == NULL ? 0 : len[(x) * (nb + 1) + (y)])
+	for (i = na; len != NULL && i-- > 0;)
+		for (j = nb; j-- > 0;)
+			len[i * (nb + 1) + j] = strcmp(la[i], lb[j]) == 0    ? L(i + 1, j + 1) + 1
+						: L(i + 1, j) >= L(i, j + 1) ? L(i + 1, j)
+									     : L(i, j + 1);
+	for (i = 0, j = 0; i < na || j < nb;) {
+		if (len != NULL && i < na && j < nb && strcmp(la[i], lb[j]) == 0) {
+			print_line(out, "  ", la[i], strlen(la[i]));
+			i++;
+			j++;
+		} else if (i < na && (j == nb || len == NULL || L(i + 1, j) >= L(i, j + 1))) {
+			print_line(out, "- ", la[i], strlen(la[i]));
+			i++;
+		} else {
+			print_line(out, "+ ", lb[j], strlen(lb[j]));
+			j++;
+		}
+	}
+#undef L
+done:
+	free(len);
+	free(la);
+	free(lb);
+	free(a);
+	free(b);
+}
+
+static void print_block(FILE *out, const char *text)
+{
+	for (const char *line = text; *line;) {
+		size_t n = strcspn(line, "\n");
+
+		print_line(out, "", line, n);
+		line += n + (line[n] == '\n');
+	}
 }
 
 static void print_fields(FILE *out, const json_t *obj, const char *skip)
@@ -26,6 +121,11 @@ static void print_fields(FILE *out, const json_t *obj, const char *skip)
 		if (skip && strcmp(key, skip) == 0)
 			continue;
 		fprintf(out, "      %s: ", key);
+		if (is_block(v)) {
+			fputs("|\n", out);
+			print_block(out, json_string_value(v));
+			continue;
+		}
 		print_value(out, v);
 		fputc('\n', out);
 	}
@@ -42,22 +142,29 @@ void plan_print_change(FILE *out, const json_t *c)
 	json_t *f;
 
 	if (strcmp(op, "create") == 0) {
-		fprintf(out, "  + %s %s\n", type, key);
+		fprintf(out, "  %s+ %s %s%s\n", color_mark('+'), type, key, color_end());
 		print_fields(out, json_object_get(c, "after"), key_field);
 	} else if (strcmp(op, "update") == 0) {
-		fprintf(out, "  ~ %s %s\n", type, key);
+		fprintf(out, "  %s~ %s %s%s\n", color_mark('~'), type, key, color_end());
 		json_object_foreach(json_object_get(c, "fields"), field, f)
 		{
 			fprintf(out, "      %s: ", field);
+			if (is_block(json_object_get(f, "from")) || is_block(json_object_get(f, "to"))) {
+				fputs("(lines - removed, + added)\n", out);
+				print_line_diff(out, json_string_value(json_object_get(f, "from")),
+						json_string_value(json_object_get(f, "to")));
+				continue;
+			}
 			print_value(out, json_object_get(f, "from"));
 			fputs(" -> ", out);
 			print_value(out, json_object_get(f, "to"));
 			fputc('\n', out);
 		}
 	} else if (strcmp(op, "reactivate") == 0) {
-		fprintf(out, "  ~ %s %s (reactivate)\n", type, key);
+		fprintf(out, "  %s~ %s %s (reactivate)%s\n", color_mark('~'), type, key, color_end());
 	} else {
-		fprintf(out, "  - %s %s (%s%s%s)\n", type, key, op, reason ? ": " : "", reason ? reason : "");
+		fprintf(out, "  %s- %s %s (%s%s%s)%s\n", color_mark('-'), type, key, op, reason ? ": " : "",
+			reason ? reason : "", color_end());
 	}
 }
 
@@ -68,12 +175,21 @@ static int is_apply_note(const json_t *note)
 	return level != NULL && strcmp(level, "apply") == 0;
 }
 
+/* Notes of level "finding": what the server does against the policy that no change of the plan
+ * corrects (a federation peer outside the allowlist); plan --detailed-exitcode counts them. */
+static int is_finding(const json_t *note)
+{
+	const char *level = json_string_value(json_object_get(note, "level"));
+
+	return level != NULL && strcmp(level, "finding") == 0;
+}
+
 void plan_print(FILE *out, const json_t *plan)
 {
 	const json_t *changes = json_object_get(plan, "changes");
 	const json_t *notes = json_object_get(plan, "notes");
 	const json_t *sum = json_object_get(plan, "summary");
-	int apply_notes = 0;
+	int apply_notes = 0, findings = 0;
 	json_t *c;
 	size_t i;
 
@@ -96,14 +212,23 @@ void plan_print(FILE *out, const json_t *plan)
 		fprintf(out, "  * %s: %s\n", json_string_value(json_object_get(c, "path")),
 			json_string_value(json_object_get(c, "message")));
 	}
-	if (json_array_size(notes) > (size_t)apply_notes)
+	json_array_foreach(notes, i, c)
+	{
+		if (!is_finding(c))
+			continue;
+		if (findings++ == 0)
+			fputs("\nFindings:\n", out);
+		fprintf(out, "  ? %s: %s\n", json_string_value(json_object_get(c, "path")),
+			json_string_value(json_object_get(c, "message")));
+	}
+	if (json_array_size(notes) > (size_t)(apply_notes + findings))
 		fputs("\nNot changed by apply:\n", out);
 	json_array_foreach(notes, i, c)
 	{
 		const char *message = json_string_value(json_object_get(c, "message"));
 		const char *fragment = json_string_value(json_object_get(c, "fragment"));
 
-		if (is_apply_note(c))
+		if (is_apply_note(c) || is_finding(c))
 			continue;
 
 		fprintf(out, "  ! %s: %s%s%s\n", json_string_value(json_object_get(c, "path")),

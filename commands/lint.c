@@ -172,7 +172,8 @@ done:
 
 const struct command cmd_lint = {
     .name = "lint",
-    .synopsis = "-f FILE | --snapshot FILE [--fail-on LEVEL] [--max-retention DURATION] [--max-admins N]",
+    .synopsis =
+	"-f FILE | --snapshot FILE [--fail-on LEVEL] [--max-retention DURATION] [--max-admins N] [--rules]",
     .summary = "review a policy or snapshot for risky settings (offline)",
     .description = "Runs the risk rules (see --rules) over a policy, or over the body of a snapshot file,\n"
 		   "without contacting a server. Each finding names the file, line and column, the rule\n"

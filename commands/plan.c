@@ -23,7 +23,8 @@ static int exec_plan(struct cli *cli, const struct cmd_args *args)
 	}
 	if (out != NULL)
 		cli_info(cli, "Saved the plan to %s; apply it with: msgadm apply %s\n", out, out);
-	status = args_flag(args, "detailed-exitcode") && json_array_size(json_object_get(plan, "changes")) > 0
+	status = args_flag(args, "detailed-exitcode") &&
+			 (json_array_size(json_object_get(plan, "changes")) > 0 || plan_findings(plan) > 0)
 		     ? EXIT_CHANGES
 		     : EXIT_OK;
 done:
@@ -43,7 +44,7 @@ const struct command cmd_plan = {
 	{
 	    {"file", 'f', "FILE", "the policy to plan for", "file"},
 	    {"out", 0, "PLAN", "save the plan, with a digest of the live state, for 'apply PLAN'", "file"},
-	    {"detailed-exitcode", 0, NULL, "exit 2 when there are changes, 0 when none", NULL},
+	    {"detailed-exitcode", 0, NULL, "exit 2 when there are changes or findings, 0 when none", NULL},
 	    {"force", 0, NULL, "allow deactivating or demoting the acting or last admin", NULL},
 	},
     .min_args = 0,

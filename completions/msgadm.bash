@@ -8,9 +8,9 @@
 # environment; otherwise nothing is offered for them.
 
 # The command table.
-_msgadm_commands=(validate plan apply export lint user invite room server audit snapshot check context console completion help version)
-_msgadm_globals=(--context -o --output -v --verbose -q --quiet -h --help)
-_msgadm_global_vopts=(--context -o --output)
+_msgadm_commands=(validate plan apply export lint user invite room retention render server audit snapshot check context console completion help version)
+_msgadm_globals=(--context -o --output --color -v --verbose -q --quiet -h --help)
+_msgadm_global_vopts=(--context -o --output --color)
 _msgadm_formats=(text json yaml)
 _msgadm_shells=(bash zsh fish)
 
@@ -21,8 +21,9 @@ _msgadm_subcommands() {
 	user) subs=(list show create update deactivate reactivate) ;;
 	invite) subs=(list create revoke) ;;
 	room) subs=(list show) ;;
+	retention) subs=(enforce) ;;
 	server) subs=(info) ;;
-	audit) subs=(log verify) ;;
+	audit) subs=(log verify reports) ;;
 	snapshot) subs=(create keygen sign verify) ;;
 	context) subs=(list use show) ;;
 	*) return 1 ;;
@@ -50,9 +51,12 @@ _msgadm_spec() {
 	'invite revoke') opts=() vopts=() arg=token max=1 ;;
 	'room list') opts=() vopts=() arg= max=0 ;;
 	'room show') opts=() vopts=() arg= max=1 ;;
+	'retention enforce') opts=(-f --file --dry-run) vopts=(-f --file) arg= max=0 ;;
+	'render') opts=(-f --file) vopts=(-f --file) arg= max=1 ;;
 	'server info') opts=() vopts=() arg= max=0 ;;
 	'audit log') opts=(--since --until --outcome --file) vopts=(--since --until --outcome --file) arg= max=0 ;;
 	'audit verify') opts=(--file --anchor) vopts=(--file --anchor) arg= max=0 ;;
+	'audit reports') opts=(--room --user) vopts=(--room --user) arg= max=0 ;;
 	'snapshot create') opts=(--out) vopts=(--out) arg= max=0 ;;
 	'snapshot keygen') opts=(--out) vopts=(--out) arg= max=0 ;;
 	'snapshot sign') opts=(--key) vopts=(--key) arg=file max=1 ;;
@@ -82,8 +86,11 @@ _msgadm_option_hint() {
 	'lint/--snapshot') hint=file ;;
 	'user create/--credentials-out') hint=file ;;
 	'user reactivate/--credentials-out') hint=file ;;
+	'retention enforce/-f' | 'retention enforce/--file') hint=file ;;
+	'render/-f' | 'render/--file') hint=file ;;
 	'audit log/--file') hint=file ;;
 	'audit verify/--file') hint=file ;;
+	'audit reports/--user') hint=user ;;
 	'snapshot create/--out') hint=file ;;
 	'snapshot keygen/--out') hint=file ;;
 	'snapshot sign/--key') hint=file ;;

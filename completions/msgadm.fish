@@ -104,7 +104,7 @@ end
 
 # __msgadm_value_options COMMAND: the options that take a value, global ones and COMMAND's.
 function __msgadm_value_options
-    printf '%s\n' --context -o --output
+    printf '%s\n' --context -o --output --color
     switch "$argv[1]"
         case 'plan'
             printf '%s\n' -f --file --out
@@ -120,10 +120,16 @@ function __msgadm_value_options
             printf '%s\n' --credentials-out
         case 'invite create'
             printf '%s\n' --uses --expires
+        case 'retention enforce'
+            printf '%s\n' -f --file
+        case 'render'
+            printf '%s\n' -f --file
         case 'audit log'
             printf '%s\n' --since --until --outcome --file
         case 'audit verify'
             printf '%s\n' --file --anchor
+        case 'audit reports'
+            printf '%s\n' --room --user
         case 'snapshot create'
             printf '%s\n' --out
         case 'snapshot keygen'
@@ -138,7 +144,7 @@ function __msgadm_value_options
 end
 
 function __msgadm_is_group
-    contains -- "$argv[1]" user invite room server audit snapshot context
+    contains -- "$argv[1]" user invite room retention server audit snapshot context
 end
 
 # __msgadm_commands [GROUP]: the commands, or the second words of GROUP's, with summaries.
@@ -153,8 +159,10 @@ function __msgadm_commands
             printf '%s\t%s\n' user 'list, show, create, update, deactivate, reactivate'
             printf '%s\t%s\n' invite 'list, create, revoke'
             printf '%s\t%s\n' room 'list, show'
+            printf '%s\t%s\n' retention 'enforce'
+            printf '%s\t%s\n' render 'print the server configuration fragment for what only the config file can hold'
             printf '%s\t%s\n' server 'info'
-            printf '%s\t%s\n' audit 'log, verify'
+            printf '%s\t%s\n' audit 'log, verify, reports'
             printf '%s\t%s\n' snapshot 'create, keygen, sign, verify'
             printf '%s\t%s\n' check 'check a snapshot against a policy, offline'
             printf '%s\t%s\n' context 'list, use, show'
@@ -176,11 +184,14 @@ function __msgadm_commands
         case room
             printf '%s\t%s\n' list 'list the server\'s rooms, with whether each has a server ACL'
             printf '%s\t%s\n' show 'show one room: members, server ACL, retention, the admin\'s membership'
+        case retention
+            printf '%s\t%s\n' enforce 'delete history older than the policy\'s retention lifetimes'
         case server
             printf '%s\t%s\n' info 'show the server\'s version and what msgadm can manage on it'
         case audit
             printf '%s\t%s\n' log 'show the changes msgadm made (its own audit log)'
             printf '%s\t%s\n' verify 'check that no line of the audit log was edited, removed or reordered'
+            printf '%s\t%s\n' reports 'list the events users reported to the server admins'
         case snapshot
             printf '%s\t%s\n' create 'save the live state, with metadata and its SHA-256, for audits'
             printf '%s\t%s\n' keygen 'make an Ed25519 key pair for signing snapshots'
@@ -196,6 +207,7 @@ end
 complete -c msgadm -f
 complete -c msgadm -l context -x -a '(__msgadm_contexts)' -d 'use this connection profile (also MSGADM_CONTEXT)'
 complete -c msgadm -s o -l output -x -a 'text json yaml' -d 'text (default), json or yaml; lint also sarif or junit'
+complete -c msgadm -l color -x -d 'colour plans: auto (on a terminal, unless NO_COLOR is set), always or never'
 complete -c msgadm -s v -l verbose -d 'trace HTTP requests on stderr (secrets redacted)'
 complete -c msgadm -s q -l quiet -d 'print only results and errors'
 complete -c msgadm -s h -l help -d 'show help for msgadm or one command'
@@ -204,7 +216,7 @@ complete -c msgadm -n __msgadm_needs_subcommand -a '(__msgadm_commands (__msgadm
 complete -c msgadm -n '__msgadm_wants_arg "validate" -1' -F
 complete -c msgadm -n '__msgadm_using "plan"' -s f -l file -r -F -d 'the policy to plan for'
 complete -c msgadm -n '__msgadm_using "plan"' -l out -r -F -d 'save the plan, with a digest of the live state, for \'apply PLAN\''
-complete -c msgadm -n '__msgadm_using "plan"' -l detailed-exitcode -d 'exit 2 when there are changes, 0 when none'
+complete -c msgadm -n '__msgadm_using "plan"' -l detailed-exitcode -d 'exit 2 when there are changes or findings, 0 when none'
 complete -c msgadm -n '__msgadm_using "plan"' -l force -d 'allow deactivating or demoting the acting or last admin'
 complete -c msgadm -n '__msgadm_using "apply"' -s f -l file -r -F -d 'the policy to apply'
 complete -c msgadm -n '__msgadm_using "apply"' -s y -l yes -d 'do not ask for confirmation'
@@ -236,12 +248,17 @@ complete -c msgadm -n '__msgadm_wants_arg "user reactivate" 1' -a '(__msgadm_use
 complete -c msgadm -n '__msgadm_using "invite create"' -l uses -x -d 'how many registrations it allows (default: unlimited)'
 complete -c msgadm -n '__msgadm_using "invite create"' -l expires -x -d 'the last day it works (YYYY-MM-DD, UTC)'
 complete -c msgadm -n '__msgadm_wants_arg "invite revoke" 1' -a '(__msgadm_tokens)'
+complete -c msgadm -n '__msgadm_using "retention enforce"' -s f -l file -r -F -d 'the policy whose retention section to enforce'
+complete -c msgadm -n '__msgadm_using "retention enforce"' -l dry-run -d 'say which rooms would be purged; change nothing'
+complete -c msgadm -n '__msgadm_using "render"' -s f -l file -r -F -d 'the policy to render'
 complete -c msgadm -n '__msgadm_using "audit log"' -l since -x -d 'only changes at or after this UTC date or time'
 complete -c msgadm -n '__msgadm_using "audit log"' -l until -x -d 'only changes up to this UTC date (inclusive) or time'
 complete -c msgadm -n '__msgadm_using "audit log"' -l outcome -x -d 'only changes that succeeded (ok) or did not (failed)'
 complete -c msgadm -n '__msgadm_using "audit log"' -l file -r -F -d 'read this audit log instead of the context\'s'
 complete -c msgadm -n '__msgadm_using "audit verify"' -l file -r -F -d 'check this audit log instead of the context\'s'
 complete -c msgadm -n '__msgadm_using "audit verify"' -l anchor -x -d 'a head printed earlier that must still be in the chain'
+complete -c msgadm -n '__msgadm_using "audit reports"' -l room -x -d 'only reports about events in this room (id or alias)'
+complete -c msgadm -n '__msgadm_using "audit reports"' -l user -x -a '(__msgadm_users)' -d 'only reports made by this user'
 complete -c msgadm -n '__msgadm_using "snapshot create"' -l out -r -F -d 'the snapshot file to create (JSON)'
 complete -c msgadm -n '__msgadm_using "snapshot keygen"' -l out -r -F -d 'the private key file to create; the public key goes to KEY.pub'
 complete -c msgadm -n '__msgadm_using "snapshot sign"' -l key -r -F -d 'the private key (PEM), as \'snapshot keygen\' writes it'

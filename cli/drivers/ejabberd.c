@@ -24,15 +24,20 @@ const struct capability ejabberd_capabilities[] = {
     {"users.manage", CAP_MANAGED, "registered_users"},
     {"invites.tokens", CAP_UNSUPPORTED, "ejabberd 23.01 has no registration token API"},
     {"invites.registration", CAP_CONFIG,
-     "ejabberd.yml: mod_register access rule (in-band registration; the admin API is not affected)"},
+     "ejabberd.yml: mod_register access rule (in-band registration; the admin API is not affected); "
+     "the rule goes into the context's config_fragment file, when it has one"},
     {"invites.allowed_domains", CAP_UNSUPPORTED, "ejabberd does not register accounts by e-mail address"},
     {"invites.guests", CAP_UNSUPPORTED, "guests are anonymous logins (auth_method: anonymous), not rendered"},
     {"federation", CAP_CONFIG,
-     "ejabberd.yml: s2s_access rule with a server: ACL of the partners; then reload_config"},
+     "ejabberd.yml: s2s_access rule with a server: ACL of the partners; then reload_config (msgadm "
+     "does both with the context's config_fragment file, when it has one)"},
     {"retention.default", CAP_CONFIG,
-     "ejabberd 23.01 MAM has no lifetime option: messages older than max_lifetime go only when "
-     "delete_old_mam_messages (type all, days) runs, e.g. daily from cron; msgadm does not run it yet"},
-    {"retention.rooms", CAP_UNSUPPORTED, "ejabberd 23.01 has no per-room retention"},
+     "ejabberd 23.01 MAM has no lifetime option: enforced by `msgadm retention enforce` (run it daily "
+     "from cron), which calls delete_old_mam_messages (type all, days = max_lifetime rounded up to "
+     "whole days: 23.01 works in days)"},
+    {"retention.rooms", CAP_UNSUPPORTED,
+     "ejabberd 23.01 has no per-room retention; while a room rule keeps messages longer than "
+     "retention.default, `msgadm retention enforce` does not enforce the default either"},
     {NULL, CAP_UNSUPPORTED, NULL},
 };
 
@@ -65,6 +70,9 @@ static const struct ej_command ej_commands[] = {
     {"set_vcard2", EXTRA, "mod_vcard", HTTP_IDEMPOTENT, true},
     {"private_get", EXTRA, "mod_private", HTTP_IDEMPOTENT, false},
     {"private_set", EXTRA, "mod_private", HTTP_IDEMPOTENT, true},
+    {"reload_config", CORE, NULL, HTTP_IDEMPOTENT, true},
+    {"stop_s2s_connections", CORE, NULL, HTTP_IDEMPOTENT, true},
+    {"delete_old_mam_messages", "mod_mam", NULL, HTTP_IDEMPOTENT, true},
 };
 
 static const struct ej_command *find_command(const char *name)
@@ -298,6 +306,39 @@ char *ej_version_from_status(const char *status)
 	return NULL;
 }
 
+/* The context's server must be a virtual host of this ejabberd: some commands answer "Unknown virtual
+ * host", but check_account answers "no such account" and register 500, so a mistyped server would
+ * read as a server without accounts. One cheap request per session says it plainly instead. */
+static int ejabberd_open(struct session *s, struct msg_err *err)
+{
+	const char *host = s->context->server;
+	char hosts[512] = "";
+	size_t i, used = 0;
+	json_t *vhosts = NULL, *v;
+	bool found = false;
+
+	if (ej_call(s, "registered_vhosts", NULL, &vhosts, err) != 0)
+		return -1;
+	if (!json_is_array(vhosts)) {
+		json_decref(vhosts);
+		return err_set(err, EXIT_PROTOCOL, "ejabberd: registered_vhosts: the reply is not a list");
+	}
+	json_array_foreach(vhosts, i, v)
+	{
+		found |= json_is_string(v) && strcmp(json_string_value(v), host) == 0;
+		if (json_is_string(v) && used < sizeof(hosts))
+			used += (size_t)snprintf(hosts + used, sizeof(hosts) - used, "%s%s", i ? ", " : "",
+						 json_string_value(v));
+	}
+	json_decref(vhosts);
+	if (!found)
+		return err_set(err, EXIT_CONFIG,
+			       "ejabberd: the context's server %s is not a virtual host of this ejabberd (it "
+			       "serves: %s)",
+			       host, hosts[0] ? hosts : "none");
+	return 0;
+}
+
 static int ejabberd_server_info(struct session *s, json_t **info, struct msg_err *err)
 {
 	json_t *status = NULL, *vhosts = NULL;
@@ -380,6 +421,14 @@ static int ejabberd_whoami(struct session *s, char **id, struct msg_err *err)
 	return rc;
 }
 
+/* The sections kept in the context's config_fragment file (ejabberd_config.c): one change type, one
+ * file. */
+static const struct section_handler ejabberd_sections[] = {
+    {"invites.registration", "ejabberd_config", ej_config_read_registration, ej_config_apply},
+    {"federation", "ejabberd_config", ej_config_read_federation, ej_config_apply},
+    {NULL, NULL, NULL, NULL},
+};
+
 /* Values traces hide: OAuth tokens in oauth_list_tokens, the new password of change_password. */
 static const char *const ejabberd_secret_fields[] = {"token", "newpass", NULL};
 
@@ -388,6 +437,8 @@ const struct driver drv_ejabberd = {
     .capabilities = ejabberd_capabilities,
     .basic_auth = true,
     .trace_secret_fields = ejabberd_secret_fields,
+    .sections = ejabberd_sections,
+    .open = ejabberd_open,
     .server_info = ejabberd_server_info,
     .whoami = ejabberd_whoami,
     .list_users = ejabberd_list_users,
@@ -397,4 +448,5 @@ const struct driver drv_ejabberd = {
     .deactivate_user = ejabberd_deactivate_user,
     .reactivate_user = ejabberd_reactivate_user,
     .render_config = ejabberd_render_config,
+    .enforce_retention = ejabberd_enforce_retention,
 };

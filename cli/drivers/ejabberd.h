@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "driver.h"
 
@@ -54,6 +55,9 @@ int ejabberd_create_user(struct session *s, const json_t *user, struct msg_err *
 int ejabberd_update_user(struct session *s, const char *id, const json_t *fields, struct msg_err *err);
 int ejabberd_deactivate_user(struct session *s, const char *id, struct msg_err *err);
 int ejabberd_reactivate_user(struct session *s, const char *id, struct msg_err *err);
+/* retention.default through delete_old_mam_messages (ejabberd_retention.c); see driver.h. */
+int ejabberd_enforce_retention(struct session *s, const json_t *policy, bool dry_run, json_t **report,
+			       struct msg_err *err);
 
 /* Passwords for new and reactivated accounts (ejabberd_credentials.c). */
 #define EJ_PASSWORD_LEN 32
@@ -66,7 +70,43 @@ int ej_credentials_open(const struct session *s, const char *what, int *fd, stru
 int ej_credentials_write(const struct session *s, int fd, const char *jid, const char *password,
 			 struct msg_err *err);
 
-/* ejabberd.yml fragments for CAP_CONFIG sections (ejabberd_config.c). */
+/* ejabberd.yml fragments for CAP_CONFIG sections (ejabberd_config.c): the whole fragment as plan shows
+ * it when the context has no config_fragment, and the part msgadm writes into that file (NULL when
+ * there is nothing to render). */
 char *ejabberd_render_config(const char *section, const json_t *value);
+char *ej_config_block(const char *section, const json_t *value);
+/* The section handlers of invites.registration and federation (type "ejabberd_config"). */
+int ej_config_read_registration(struct session *s, const json_t *policy, json_t **desired, json_t **actual,
+				json_t *notes, struct msg_err *err);
+int ej_config_read_federation(struct session *s, const json_t *policy, json_t **desired, json_t **actual,
+			      json_t *notes, struct msg_err *err);
+int ej_config_apply(struct session *s, const json_t *change, struct msg_err *err);
+
+/* The context's config_fragment file (ejabberd_fragment.c); the markers are described in
+ * ejabberd_config.c and must not change: other tools and the admin's own scripts look for them. */
+#define EJ_BLOCK_BEGIN "# BEGIN msgadm "
+#define EJ_BLOCK_END   "# END msgadm "
+
+struct ej_fragment {
+	char *path; /* the file (symbolic links resolved; for a new file, in its resolved directory) */
+	char *text; /* its content; "" when it does not exist yet */
+	bool exists;
+	uid_t uid;   /* the file's owner, group and mode, which a rewrite keeps; for a new file: */
+	gid_t gid;   /* msgadm's user, the directory's group, */
+	mode_t mode; /* 0640 */
+};
+
+/* Reads the file; a missing file in an existing directory is an empty fragment. */
+int ej_fragment_load(const char *configured, struct ej_fragment *f, struct msg_err *err);
+void ej_fragment_free(struct ej_fragment *f);
+/* msgadm's blocks in the file: {key: {"content": the lines between the markers, no last newline}}.
+ * Markers that do not pair up are an error (EXIT_DATAERR, naming the line). */
+int ej_fragment_blocks(const struct ej_fragment *f, json_t **blocks, struct msg_err *err);
+/* *text (malloc'd) gets the file's text with block key holding content (replaced where it is, else
+ * appended), or without the block when content is NULL. */
+int ej_fragment_set_block(const struct ej_fragment *f, const char *key, const char *content, char **text,
+			  struct msg_err *err);
+/* Replaces the file with text atomically, with the owner, group and mode in f. */
+int ej_fragment_write(const struct ej_fragment *f, const char *text, struct msg_err *err);
 
 #endif

@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "driver.h"
 
@@ -82,6 +83,10 @@ int syn_room_apply_change(struct session *s, const json_t *change, const char *t
 			  int (*check)(struct session *s, const json_t *content, struct msg_err *err),
 			  struct msg_err *err);
 
+/* Event reports (synapse_reports.c): see list_event_reports in driver.h. */
+int synapse_list_event_reports(struct session *s, const json_t *filter, json_t **reports,
+			       struct msg_err *err);
+
 int synapse_list_rooms(struct session *s, json_t **rooms, struct msg_err *err);
 int synapse_get_room(struct session *s, const char *id_or_alias, json_t **room, struct msg_err *err);
 
@@ -105,5 +110,14 @@ const char *synapse_acl_refusal(const json_t *acl, const char *server);
 /* The m.room.retention content a retention.rooms rule asks for, in milliseconds; EXIT_DATAERR for
  * a duration out of range or min_lifetime above max_lifetime. path names the rule in messages. */
 int synapse_retention_item(const json_t *rule, const char *path, json_t **item, struct msg_err *err);
+
+/* Retention enforcement through the purge history API (synapse_purge.c): the driver's
+ * enforce_retention. */
+int synapse_enforce_retention(struct session *s, const json_t *policy, bool dry_run, json_t **report,
+			      struct msg_err *err);
+/* The pause before status request attempt+1 of a purge: 100 ms doubling up to 5 s. */
+int64_t syn_purge_poll_delay_ms(int attempt);
+/* ms since the epoch as "2026-01-31T12:00:00Z". */
+void syn_format_utc_ms(int64_t ms, char *out, size_t size);
 
 #endif

@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "exitcode.h"
 #include "synapse.h"
@@ -175,6 +176,91 @@ static void skipped_note(json_t *notes, const json_t *ids, const char *why)
 	    notes, json_pack("{s:s,s:s,s:s}", "path", "federation", "level", "note", "message", text));
 }
 
+/* One finding: a destination the server has talked to that the policy does not admit. */
+static void destination_finding(json_t *notes, const json_t *d, const char *name, const char *mode)
+{
+	const json_t *last = json_object_get(d, "last_successful_stream_ordering");
+	const json_t *failing = json_object_get(d, "failure_ts");
+	char text[768], since[40] = "";
+
+	if (json_is_integer(failing))
+		syn_format_utc_ms((int64_t)json_integer_value(failing), since, sizeof(since));
+	if (json_is_integer(last))
+		snprintf(text, sizeof(text),
+			 "the server federates with %s, which mode %s does not admit (last successful send: "
+			 "stream ordering %" JSON_INTEGER_FORMAT "%s%s)",
+			 name, mode, json_integer_value(last), since[0] ? "; failing since " : "", since);
+	else
+		snprintf(text, sizeof(text),
+			 "the server federates with %s, which mode %s does not admit (no successful send "
+			 "recorded%s%s)",
+			 name, mode, since[0] ? "; failing since " : "", since);
+	json_array_append_new(
+	    notes, json_pack("{s:s,s:s,s:s}", "path", "federation", "level", "finding", "message", text));
+}
+
+/* Findings for the federation destinations (GET /_synapse/admin/v1/federation/destinations, every
+ * page) that are neither the server itself nor an allowlist partner. */
+static int destination_findings(struct session *s, const json_t *federation, json_t *notes,
+				struct msg_err *err)
+{
+	const char *mode = json_string_value(json_object_get(federation, "mode"));
+	const json_t *partners = json_object_get(federation, "partners");
+	const int limit = s->context->page_size > 0 ? s->context->page_size : 100;
+	long from = 0;
+	char path[128], own[256];
+	json_t *r = NULL, *d, *p;
+	size_t i, j;
+
+	host_of(s->context->server, own, sizeof(own));
+	for (;;) {
+		const char *next_text;
+		char *end;
+		long next;
+
+		snprintf(path, sizeof(path), "/_synapse/admin/v1/federation/destinations?from=%ld&limit=%d",
+			 from, limit);
+		if (syn_call(s, "GET", path, NULL, HTTP_IDEMPOTENT, NULL, NULL, &r, err) != 0)
+			return -1;
+		if (!json_is_array(json_object_get(r, "destinations"))) {
+			json_decref(r);
+			return err_set(err, EXIT_PROTOCOL,
+				       "synapse: GET /_synapse/admin/v1/federation/destinations: reply lacks "
+				       "'destinations'");
+		}
+		json_array_foreach(json_object_get(r, "destinations"), i, d)
+		{
+			const char *name = json_string_value(json_object_get(d, "destination"));
+			char host[256];
+			bool admitted = false;
+
+			if (name == NULL)
+				continue;
+			host_of(name, host, sizeof(host));
+			admitted = strcasecmp(host, own) == 0;
+			if (strcmp(mode, "allowlist") == 0)
+				json_array_foreach(partners, j, p) admitted |=
+				    json_is_string(p) && synapse_glob_match(json_string_value(p), host);
+			if (!admitted)
+				destination_finding(notes, d, name, mode);
+		}
+		next_text = json_string_value(json_object_get(r, "next_token"));
+		next = next_text ? strtol(next_text, &end, 10) : -1;
+		if (next_text != NULL && (*end != '\0' || next <= from)) {
+			json_decref(r);
+			return err_set(err, EXIT_PROTOCOL,
+				       "synapse: GET /_synapse/admin/v1/federation/destinations: next_token "
+				       "does not move past %ld",
+				       from);
+		}
+		json_decref(r);
+		r = NULL;
+		if (next_text == NULL)
+			return 0;
+		from = next;
+	}
+}
+
 int synapse_federation_read(struct session *s, const json_t *policy, json_t **desired, json_t **actual,
 			    json_t *notes, struct msg_err *err)
 {
@@ -195,7 +281,8 @@ int synapse_federation_read(struct session *s, const json_t *policy, json_t **de
 		rc = 0;
 		goto done;
 	}
-	if (syn_admin_id(s, &admin, err) != 0 || syn_rooms_list(s, &rooms, err) != 0)
+	if (destination_findings(s, federation, notes, err) != 0 || syn_admin_id(s, &admin, err) != 0 ||
+	    syn_rooms_list(s, &rooms, err) != 0)
 		goto done;
 	json_array_foreach(rooms, i, w)
 	{

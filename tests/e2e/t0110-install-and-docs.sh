@@ -11,6 +11,7 @@ test_expect_success 'make install honours PREFIX and DESTDIR' '
 	test -x "$T/inst/opt/msgadm/bin/msgadm" &&
 	test -f "$T/inst/opt/msgadm/share/man/man1/msgadm.1" &&
 	test -f "$T/inst/opt/msgadm/share/man/man5/msgadm-policy.5" &&
+	test -f "$T/inst/opt/msgadm/share/man/man5/msgadm-config.5" &&
 	"$T/inst/opt/msgadm/bin/msgadm" version | grep -q "^msgadm "
 '
 test_expect_success 'the man pages pass mandoc -T lint at warning level' '

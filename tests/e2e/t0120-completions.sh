@@ -107,7 +107,7 @@ test_expect_success 'bash: global options before the command do not hide it' '
 	expect_completion "info" msgadm -o json server ""
 '
 test_expect_success 'bash: msgadm plan --<TAB> offers the global options and plan'\''s own' '
-	expect_completion "--context --output --verbose --quiet --help --file --out --detailed-exitcode --force" \
+	expect_completion "--context --output --color --verbose --quiet --help --file --out --detailed-exitcode --force" \
 		msgadm plan --
 '
 test_expect_success 'bash: msgadm -o <TAB> offers the output formats' '

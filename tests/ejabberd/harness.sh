@@ -54,7 +54,11 @@
 #
 # Optional inputs: EJ_EXTRA_HOSTS="a.test b.test" adds names that resolve to 127.0.0.1 for the next
 # ejabberd_start (nothing else resolves: inetrc has only the instance's own hosts file and an empty
-# resolv.conf). EJ_START_TIMEOUT (20 s) bounds the wait for the API.
+# resolv.conf). EJ_INETRC_EXTRA, if set, is appended verbatim to the next instance's inetrc (Erlang
+# terms, each ending in "."): tests/ejabberd/netns.sh names its own resolv.conf there, so that the
+# node asks the test's DNS server (a {nameserver, ...} term would not last: the node soon re-reads
+# its resolv_conf file and then takes the nameservers from it alone). EJ_START_TIMEOUT (20 s) bounds
+# the wait for the API.
 #
 # The instance directory is owned by user ejabberd (ejabberdctl runs the node through su), so $T is
 # made traversable (0711). The stock service, if the package's is running, is never touched.
@@ -334,6 +338,7 @@ CFG
 		_sep=
 		for _h in $_hosts; do printf '%s"%s"' "$_sep" "$_h"; _sep=', '; done
 		printf ']}.\n'
+		if [ -n "${EJ_INETRC_EXTRA:-}" ]; then printf '%s\n' "$EJ_INETRC_EXTRA"; fi
 	} >"$_dir/inetrc"
 	# 23.01 accepts an empty included file (also one with only comments, or "{}"), at start and on reload.
 	: >"$_dir/msgadm.yml"

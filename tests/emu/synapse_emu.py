@@ -37,6 +37,7 @@ from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import synapse_emu_rooms as rooms_api  # rooms, room state, directory, destinations
+import synapse_emu_reports as reports_api  # event reports
 
 PYTHON_VERSION = "3.11.2"  # what the observed server reported
 MAX_USERID_LENGTH = 255
@@ -281,6 +282,7 @@ class Store:
         self.tokens = {}           # access token -> (user_id, device_id)
         self.reg_tokens = {}       # token -> dict, insertion order (SQLite rowid order)
         self.rooms = rooms_api.Rooms(server_name)
+        self.reports = reports_api.Reports()
 
     # ---- users
 
@@ -439,6 +441,7 @@ class Store:
                               for tok, (uid, dev) in sorted(self.tokens.items())],
         }
         out.update(self.rooms.dump())
+        out.update(self.reports.dump())
         return out
 
 
@@ -457,6 +460,7 @@ class Emulator:
         self.lock = threading.RLock()  # one API request at a time touches the state
         self.routes = {}
         rooms_api.install(sys.modules[__name__])
+        reports_api.install(sys.modules[__name__])
         self._register_routes()
         self.reset_state(seed_users)
 
@@ -510,6 +514,7 @@ class Emulator:
             self._route("GET", "/_matrix/client/%s/account/whoami" % ver,
                         r"^/_matrix/client/%s/account/whoami$" % ver, self.whoami, auth="user")
         rooms_api.register(self)
+        reports_api.register(self)
 
     def match(self, method, path):
         """-> (route key, handler, auth kind, kwargs) or None."""
@@ -905,7 +910,9 @@ class Emulator:
                 raise bad("seed: access token for unknown user %r" % t.get("user_id"))
             s.tokens[t["token"]] = (t["user_id"], t.get("device_id", "EMUDEVICE"))
         made = rooms_api.seed(self, spec)  # after the users: members take their display names
-        return {"users": len(s.users), "registration_tokens": len(s.reg_tokens), "rooms": made}
+        reports = reports_api.seed(self, spec)  # after the rooms they are in
+        return {"users": len(s.users), "registration_tokens": len(s.reg_tokens), "rooms": made,
+                "event_reports": reports}
 
 
 # --------------------------------------------------------------------------

@@ -95,6 +95,9 @@ class Room:
         self.version = version
         self.public = False    # published in the room directory
         self.state = {}        # (type, state_key) -> event
+        self.messages = []     # timeline events that are not state, oldest first
+        self.purge_fails = None  # seeded: every purge of this room fails with this error
+        self.purge_polls = 1     # seeded: how many status polls answer "active" first
 
     def get(self, etype, key=""):
         return self.state.get((etype, key))
@@ -169,6 +172,7 @@ class Rooms:
         self.rooms = {}          # room_id -> Room
         self.aliases = {}        # "#alias:server" -> room_id
         self.destinations = {}   # name -> dict
+        self.purges = {}         # purge_id -> {"status", "error", "polls"}
 
     def dump(self):
         out = {}
@@ -181,7 +185,9 @@ class Rooms:
                         "aliases": sorted(a for a, i in self.aliases.items() if i == rid),
                         "members": {k: ev["content"].get("membership") for (t, k), ev in sorted(r.state.items())
                                     if t == "m.room.member"},
-                        "state": state}
+                        "state": state,
+                        "messages": [{"event_id": m["event_id"], "sender": m["sender"],
+                                      "origin_server_ts": m["origin_server_ts"]} for m in r.messages]}
         return {"rooms": out, "room_aliases": dict(sorted(self.aliases.items())),
                 "destinations": [dict(self.destinations[d]) for d in sorted(self.destinations)]}
 
@@ -203,6 +209,11 @@ def register(emu):
     emu._route("POST", A + "/rooms/<room_identifier>/make_room_admin",
                r"^/_synapse/admin/v1/rooms/(?P<ident>[^/]*)/make_room_admin$",
                lambda c, req, ident: make_room_admin(emu, c, req, ident))
+    emu._route("POST", A + "/purge_history/<room_id>", r"^/_synapse/admin/v1/purge_history/%s$" % R,
+               lambda c, req, room_id: purge_history(emu, c, room_id))
+    emu._route("GET", A + "/purge_history_status/<purge_id>",
+               r"^/_synapse/admin/v1/purge_history_status/(?P<purge_id>[^/]*)$",
+               lambda c, req, purge_id: purge_status(emu, purge_id))
     emu._route("GET", A + "/federation/destinations", r"^/_synapse/admin/v1/federation/destinations$",
                lambda c, req: list_destinations(emu, c))
     emu._route("GET", A + "/federation/destinations/<destination>",
@@ -434,6 +445,54 @@ def directory(emu, alias):
     return 200, {"room_id": rid, "servers": [emu.server_name] + sorted(hosts)}
 
 
+def purge_history(emu, ctx, room_id):
+    """PurgeHistoryRestServlet (1.67), the body form: the purge point is the last event before
+    purge_up_to_ts (state or not); that event and the room state stay, older non-state events go,
+    those of local senders only with delete_local_events. No event before the point: 404."""
+    body = H.parse_json_object(ctx.body, allow_empty=True)
+    delete_local = bool(body.get("delete_local_events", False))
+    room = rooms_of(emu).rooms.get(room_id)
+    events = (list(room.state.values()) + room.messages) if room else []
+    event_id = body.get("purge_up_to_event_id")
+    if event_id is not None:
+        point = next((e for e in events if e["event_id"] == event_id), None)
+        if point is None:
+            raise H.not_found("Could not find event %s" % event_id)
+    elif "purge_up_to_ts" in body:
+        ts = body["purge_up_to_ts"]
+        if type(ts) is not int:
+            raise H.bad("purge_up_to_ts must be an int", "M_BAD_JSON")
+        before = [e for e in events if e["origin_server_ts"] < ts]
+        if not before:
+            raise H.not_found("there is no event to be purged")
+        point = max(before, key=lambda e: e["origin_server_ts"])
+    else:
+        raise H.bad("must specify purge_up_to_event_id or purge_up_to_ts", "M_BAD_JSON")
+    purge_id = "".join(secrets.choice(ID_CHARS) for _ in range(16))
+    entry = {"status": "complete", "polls": room.purge_polls}
+    if room.purge_fails is not None:
+        entry.update(status="failed", error=room.purge_fails)
+    else:
+        local = ":" + emu.server_name
+        room.messages = [m for m in room.messages if m["origin_server_ts"] >= point["origin_server_ts"]
+                         or (m["sender"].endswith(local) and not delete_local)]
+    rooms_of(emu).purges[purge_id] = entry
+    return 200, {"purge_id": purge_id}
+
+
+def purge_status(emu, purge_id):
+    entry = rooms_of(emu).purges.get(purge_id)
+    if entry is None:
+        raise H.not_found("purge id '%s' not found" % purge_id)
+    if entry["polls"] > 0:
+        entry["polls"] -= 1
+        return 200, {"status": "active"}
+    out = {"status": entry["status"]}
+    if "error" in entry:
+        out["error"] = entry["error"]
+    return 200, out
+
+
 def page_args(q):
     start = H.q_integer(q, "from", 0)
     limit = H.q_integer(q, "limit", 100)
@@ -543,6 +602,15 @@ def seed_room(emu, spec):
         room.send(sender, "m.room.member", member_content(emu, uid, membership), uid)
     for s in spec.get("state", ()):
         room.send(s.get("sender", creator), s["type"], s["content"], s.get("state_key", ""))
+    now = H.now_ms()
+    for m in spec.get("messages", ()):
+        room.messages.append({"type": "m.room.message", "room_id": rid, "sender": m.get("sender", creator),
+                              "content": {"msgtype": "m.text", "body": m.get("body", "hello")},
+                              "origin_server_ts": now - int(m.get("age_ms", 0)), "event_id": new_event_id()})
+    room.messages.sort(key=lambda e: e["origin_server_ts"])
+    if spec.get("purge_fails") is not None:
+        room.purge_fails = str(spec["purge_fails"])
+    room.purge_polls = int(spec.get("purge_polls", 1))
     return rid
 
 
