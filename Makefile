@@ -20,6 +20,7 @@ SCHEMAS   = policy config
 LIB_OBJS  = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(SCHEMAS:%=$(BUILD)/obj/gen/%_schema.o)
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+TOOL_BINS = $(BUILD)/tests/tools/json-validate
 
 .SECONDARY:
 .PHONY: all deps check test unit e2e demo bench install completions man clean format
@@ -49,6 +50,11 @@ $(BUILD)/libmsgadm.a: $(LIB_OBJS)
 $(BUILD)/msgadm: $(BUILD)/obj/cli/main.o $(BUILD)/libmsgadm.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# Test-only tools (never installed): e.g. json-validate holds lint's SARIF to the official schema.
+$(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/libmsgadm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libmsgadm.a $(LDLIBS)
+
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmsgadm.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libmsgadm.a $(LDLIBS) -lcmocka
@@ -57,13 +63,13 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmsgadm.a
 check: deps
 	$(MAKE) BUILD=build/asan SAN=1 test
 
-test: $(BUILD)/msgadm $(UNIT_BINS)
+test: $(BUILD)/msgadm $(UNIT_BINS) $(TOOL_BINS)
 	tests/run BUILD=$(BUILD)
 
 unit: $(UNIT_BINS)
 	tests/run BUILD=$(BUILD) --only unit
 
-e2e: $(BUILD)/msgadm
+e2e: $(BUILD)/msgadm $(TOOL_BINS)
 	tests/run BUILD=$(BUILD) --only e2e
 
 demo: deps

@@ -2,12 +2,9 @@
 # msgadm lint: the risk rules over a policy and over a snapshot's body, offline, in text, JSON, YAML,
 # SARIF 2.1.0 and JUnit XML; ignores with reasons; --fail-on and the thresholds.
 #
-# SARIF: there is no network here, so the output is not validated against the official SARIF 2.1.0
-# JSON schema. sarif_check below asserts the schema's essentials by hand: version "2.1.0", $schema,
-# runs[].tool.driver.name and rules[] (id, messages, defaultConfiguration.level), and for each
-# result ruleId (naming a rule, matching ruleIndex), level (one of the schema's four values),
-# message.text, locations[].physicalLocation.artifactLocation.uri and region.startLine/startColumn
-# (integers >= 1), and suppressions[].kind/justification.
+# SARIF: t0815-sarif-schema.sh holds the output to the official SARIF 2.1.0 JSON schema; sarif_check
+# below asserts what the schema cannot: ruleId naming a rule and matching ruleIndex, the levels per
+# rule, locations pointing at the policy's lines and columns, and suppressions carrying the reasons.
 . "$(dirname "$0")/lib.sh"
 cd "$T" || exit 1
 
