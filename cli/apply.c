@@ -77,12 +77,12 @@ static int apply_one(struct session *s, const json_t *c, struct msg_err *err)
 	return err_set(err, EXIT_FAILURE_, "unknown change '%s %s'", op ? op : "?", type ? type : "?");
 }
 
-/* Failures after which every later request would fail the same way: no permission, or a server that
+/* Failures after which the run stops: an operator's Ctrl-C; no permission, or a server that
  * stayed unreachable, overloaded or rate limiting through the retries. A 500 is about one request
  * (the HTTP layer does not retry it), so the run goes on. */
 static int is_fatal(const struct msg_err *err)
 {
-	if (err->status == EXIT_NOPERM)
+	if (err->status == EXIT_NOPERM || err->status == EXIT_INTERRUPTED)
 		return 1;
 	if (err->status == EXIT_UNAVAILABLE || err->status == EXIT_TEMPFAIL)
 		return err->http_status != 500;

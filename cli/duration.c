@@ -19,6 +19,8 @@ static const struct {
     {"ms", 1},
 };
 
+const char duration_too_long[] = "longer than 2^53-1 ms, the largest number Matrix carries";
+
 int duration_parse_ms(const char *text, int64_t *ms, const char **why)
 {
 	const char *p = text;
@@ -38,7 +40,7 @@ int duration_parse_ms(const char *text, int64_t *ms, const char **why)
 		if (strcmp(p, units[i].unit) != 0)
 			continue;
 		if (overflow || n > DURATION_MAX_MS / units[i].ms) {
-			*why = "longer than 2^53-1 ms, the largest number Matrix carries";
+			*why = duration_too_long;
 			return -1;
 		}
 		*ms = n * units[i].ms;

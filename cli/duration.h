@@ -10,8 +10,12 @@
  * (canonical JSON), about 285,000 years. */
 #define DURATION_MAX_MS INT64_C(9007199254740991)
 
+/* The reason duration_parse_ms gives for a well-formed duration beyond DURATION_MAX_MS, so that a
+ * caller can tell "too long" from "not a duration" by comparing *why with it. */
+extern const char duration_too_long[];
+
 /* Parses text into *ms. Returns 0, or -1 with *why set to a static reason ("not a duration (use
- * e.g. 30d, 12h, 1y)", "longer than 2^53-1 ms"); *ms is set only on success. */
+ * e.g. 30d, 12h, 1y)", or duration_too_long); *ms is set only on success. */
 int duration_parse_ms(const char *text, int64_t *ms, const char **why);
 
 /* Writes ms with the largest unit that divides it exactly ("30d", "90m", "1500ms"); out gets at

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "duration.h"
 #include "exitcode.h"
 #include "jpath.h"
 #include "yaml_load.h"
@@ -77,30 +78,20 @@ int lint_severity_parse(const char *name, enum lint_severity *out)
 	return -1;
 }
 
+/* The policy's own duration syntax (cli/duration.c); a duration too long for Matrix is still a
+ * duration to lint, and is certainly longer than any threshold: it saturates. */
 int lint_duration_ms(const char *text, uint64_t *ms)
 {
-	static const struct {
-		const char *unit;
-		uint64_t ms;
-	} units[] = {{"ms", 1},
-		     {"s", 1000},
-		     {"m", 60000},
-		     {"h", 3600000},
-		     {"d", 86400000},
-		     {"w", 7 * 86400000ULL},
-		     {"y", 365 * 86400000ULL}};
-	uint64_t n = 0;
-	const char *p = text;
+	const char *why = NULL;
+	int64_t parsed;
 
-	if (*p < '0' || *p > '9')
-		return -1;
-	for (; *p >= '0' && *p <= '9'; p++)
-		n = n > (UINT64_MAX - 9) / 10 ? UINT64_MAX : n * 10 + (uint64_t)(*p - '0'); /* saturates */
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(p, units[i].unit) == 0) {
-			*ms = n > UINT64_MAX / units[i].ms ? UINT64_MAX : n * units[i].ms;
-			return 0;
-		}
+	if (duration_parse_ms(text, &parsed, &why) == 0) {
+		*ms = (uint64_t)parsed;
+		return 0;
+	}
+	if (why == duration_too_long) {
+		*ms = UINT64_MAX;
+		return 0;
 	}
 	return -1;
 }

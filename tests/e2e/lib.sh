@@ -103,6 +103,21 @@ exec(code)
 PY
 }
 
+# emu_fresh SEED [FAULT [STATE_FILE]]: the emulator seeded afresh (SEED: a /_emu/seed body), no
+# faults but FAULT (a JSON object or list), request counters at zero, and its state saved to
+# STATE_FILE when given; all in one Python process.
+emu_fresh() {
+	emupy '
+call("POST", "/_emu/seed", A[0])
+call("DELETE", "/_emu/fault")
+if A[1]:
+    call("POST", "/_emu/fault", A[1])
+call("POST", "/_emu/requests/reset", "")
+if A[2]:
+    json.dump(call("GET", "/_emu/state"), open(A[2], "w"))
+' "$1" "${2-}" "${3-}"
+}
+
 emu_state() { emu GET /_emu/state; }
 emu_fault() { emu POST /_emu/fault "$1" >/dev/null; }
 emu_clear_faults() { emu DELETE /_emu/fault >/dev/null; }

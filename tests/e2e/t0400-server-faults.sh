@@ -34,16 +34,7 @@ SEED='"users": [
 
 # fresh [FAULT]: the emulator back to the seeded state with no faults but FAULT (a JSON object or
 # list), request counters at zero, and the state saved to $T/before.json for unchanged.
-fresh() {
-	emupy '
-call("POST", "/_emu/seed", A[0])
-call("DELETE", "/_emu/fault")
-if A[2]:
-    call("POST", "/_emu/fault", A[2])
-call("POST", "/_emu/requests/reset", "")
-json.dump(call("GET", "/_emu/state"), open(A[1], "w"))
-' "{\"reset\": true, $SEED}" "$T/before.json" "${1-}"
-}
+fresh() { emu_fresh "{\"reset\": true, $SEED}" "${1-}" "$T/before.json"; }
 # unchanged: the state equals the one fresh saved, and no write succeeded.
 unchanged() {
 	emupy '

@@ -16,15 +16,7 @@ SEED='"users": [
   {"name": "@erin:example.test", "displayname": "erin", "deactivated": true}],
  "registration_tokens": [{"token": "old-token", "uses_allowed": 5}]'
 # fresh [FAULT]: seeded state, no faults but FAULT, request counters at zero.
-fresh() {
-	emupy '
-call("POST", "/_emu/seed", A[0])
-call("DELETE", "/_emu/fault")
-if A[1]:
-    call("POST", "/_emu/fault", A[1])
-call("POST", "/_emu/requests/reset", "")
-' "{\"reset\": true, $SEED}" "${1-}"
-}
+fresh() { emu_fresh "{\"reset\": true, $SEED}" "${1-}"; }
 request_total() { emupy 'print(call("GET", "/_emu/requests")["total"])'; }
 
 # no_secret FILE...: none of the tokens appears in any FILE (fixed strings).

@@ -47,11 +47,15 @@ static int fake_read(struct session *s, const json_t *policy, json_t **desired, 
 	return 0;
 }
 
+/* When set, every apply fails with this status (e.g. Ctrl-C's 130). */
+static int fake_apply_fails;
+
 static int fake_apply(struct session *s, const json_t *change, struct msg_err *err)
 {
 	(void)s;
-	(void)err;
 	json_array_append(applied, (json_t *)change);
+	if (fake_apply_fails)
+		return err_set(err, fake_apply_fails, "fake: failed with %d", fake_apply_fails);
 	return 0;
 }
 
@@ -159,6 +163,31 @@ static void test_apply_hands_section_changes_to_the_handler(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_array_get(applied, 1), "key")), "b.test");
 }
 
+/* Ctrl-C during one change stops the run: the rest are not attempted, not each interrupted in turn;
+ * a plain failure of one change lets the others go on. */
+static void test_an_interrupt_stops_the_run(void **state)
+{
+	struct context ctx = {.name = "t", .server = "example.test"};
+	struct session s = {.driver = &fake_driver, .context = &ctx};
+	json_t *plan = plan_for("{'b.test': {'allowed': false}}"), *results = NULL;
+
+	(void)state;
+	applied = hold(json_array());
+	fake_apply_fails = EXIT_INTERRUPTED;
+	assert_int_equal(plan_apply(&s, plan, NULL, &results), 2);
+	hold(results);
+	assert_int_equal(json_array_size(applied), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(results, 1), "status")),
+			    "not attempted");
+
+	applied = hold(json_array());
+	fake_apply_fails = EXIT_FAILURE_;
+	assert_int_equal(plan_apply(&s, plan, NULL, &results), 2);
+	hold(results);
+	assert_int_equal(json_array_size(applied), 2);
+	fake_apply_fails = 0;
+}
+
 static void test_diff_items_leaves_unnamed_actual_items_alone(void **state)
 {
 	json_t *changes = hold(json_array());
@@ -182,6 +211,7 @@ int main(void)
 	    T(test_no_changes_when_items_match),
 	    T(test_apply_hands_section_changes_to_the_handler),
 	    T(test_diff_items_leaves_unnamed_actual_items_alone),
+	    T(test_an_interrupt_stops_the_run),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
