@@ -52,6 +52,9 @@ static int apply_one(struct session *s, const json_t *c, struct msg_err *err)
 		if (strcmp(op, "reactivate") == 0)
 			return d->reactivate_user ? d->reactivate_user(s, key, err)
 						  : not_available(d, "reactivating users", err);
+		if (strcmp(op, "delete") == 0)
+			return d->delete_user ? d->delete_user(s, key, err)
+					      : not_available(d, "deleting users", err);
 	} else if (strcmp(type, "token") == 0) {
 		if (strcmp(op, "create") == 0) {
 			if (d->create_token == NULL)

@@ -15,7 +15,7 @@ static int stage_of(const char *type, const char *op)
 	} stages[] = {
 	    {"token", "create", 10},	{"token", "update", 11}, {"user", "create", 20},
 	    {"user", "reactivate", 21}, {"user", "update", 22},	 {"token", "delete", 80},
-	    {"user", "deactivate", 90},
+	    {"user", "deactivate", 90}, {"user", "delete", 91},
 	};
 	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
 		if (strcmp(stages[i].type, type) == 0 && strcmp(stages[i].op, op) == 0)
@@ -115,6 +115,16 @@ static void diff_one_user(const json_t *users_sec, const json_t *want, const jso
 					      json_pack("{s:s,s:s}", "path", path, "message",
 							"user is protected (users.protect): not changed"));
 		json_decref(fields);
+		return;
+	}
+	if (json_is_true(json_object_get(want, DIFF_LEAVE_USER)))
+		return;
+	if (json_is_true(json_object_get(want, "delete"))) {
+		if (have != NULL) {
+			json_t *c = change_new("delete", "user", id, path);
+			json_object_set_new(c, "reason", json_string("delete: true in the policy"));
+			json_array_append_new(changes, c);
+		}
 		return;
 	}
 	if (have == NULL) {

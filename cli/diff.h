@@ -8,6 +8,7 @@
  *   {"op": "update",     "type": "user",  "key": "bob", "fields": {"admin": {"from": false, "to": true}}}
  *   {"op": "delete",     "type": "token", "key": "old"}
  *   {"op": "deactivate", "type": "user",  "key": "mallory", "reason": "..."}
+ *   {"op": "delete",     "type": "user",  "key": "oscar", "reason": "delete: true in the policy"}
  * Every change names the policy path it comes from ("path"), when there is one. */
 #ifndef MSGADM_DIFF_H
 #define MSGADM_DIFF_H
@@ -15,6 +16,10 @@
 #include <jansson.h>
 
 #include "msg_err.h"
+
+/* A desired user entry holding this key (true) is listed but left alone: the planner marks accounts
+ * the policy deletes on a server that cannot delete any. */
+#define DIFF_LEAVE_USER "_leave"
 
 /* *changes gets the ordered change list, *notes the things deliberately left alone (protected users).
  * Both are new references. */

@@ -46,6 +46,18 @@ enum capability_level driver_capability(const struct driver *d, const char *path
 	return CAP_UNSUPPORTED;
 }
 
+enum capability_level session_capability(const struct session *s, const char *path, const char **note)
+{
+	const char *table_note = NULL;
+	enum capability_level level = driver_capability(s->driver, path, &table_note);
+
+	if (s->driver->context_capability != NULL)
+		level = s->driver->context_capability(s->context, path, level, &table_note);
+	if (note)
+		*note = table_note;
+	return level;
+}
+
 const char *capability_level_name(enum capability_level level)
 {
 	switch (level) {

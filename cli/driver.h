@@ -77,6 +77,10 @@ struct driver {
 	/* JSON field names, beyond the HTTP layer's own, whose values -v traces hide; NULL-terminated. */
 	const char *const *trace_secret_fields;
 	const struct section_handler *sections; /* NULL, or ends with path NULL */
+	/* Optional: the level of a policy path for one context, given the table's level, when the
+	 * context decides (ejabberd keeps admin rights only where the context has a config_fragment). */
+	enum capability_level (*context_capability)(const struct context *ctx, const char *path,
+						    enum capability_level level, const char **note);
 
 	int (*open)(struct session *s, struct msg_err *err);
 	void (*close)(struct session *s);
@@ -97,6 +101,8 @@ struct driver {
 	int (*update_user)(struct session *s, const char *id, const json_t *fields, struct msg_err *err);
 	int (*deactivate_user)(struct session *s, const char *id, struct msg_err *err);
 	int (*reactivate_user)(struct session *s, const char *id, struct msg_err *err);
+	/* Removes the account for good (only where the policy says delete: true). */
+	int (*delete_user)(struct session *s, const char *id, struct msg_err *err);
 
 	/* Registration/invite tokens, as an object name -> token. */
 	int (*list_tokens)(struct session *s, json_t **tokens, struct msg_err *err);
@@ -144,6 +150,8 @@ const struct section_handler *driver_section_by_type(const struct driver *d, con
 
 /* The level and note for a policy path; CAP_UNSUPPORTED with NULL note when the table is silent. */
 enum capability_level driver_capability(const struct driver *d, const char *path, const char **note);
+/* The same for a session's context (see context_capability). */
+enum capability_level session_capability(const struct session *s, const char *path, const char **note);
 const char *capability_level_name(enum capability_level level);
 
 /* Opens a session for ctx: reads the token, makes the HTTP client, calls the driver's open.

@@ -96,6 +96,34 @@ static void add_note(json_t *notes, const struct driver *d, const char *path, en
 	json_array_append_new(notes, n);
 }
 
+/* Accounts the policy deletes on a server that cannot delete any: each is reported and left as it
+ * is (marked so that the diff passes it by, and users.manage: exclusive still counts it as listed).
+ * Dropping only the field would turn "delete" into "keep active". */
+static void undeletable(const struct session *s, json_t *users, json_t *notes)
+{
+	const char *note = NULL;
+	char path[64], text[512];
+	json_t *u;
+	size_t i;
+
+	if (session_capability(s, "users.list[].delete", &note) == CAP_MANAGED)
+		return;
+	json_array_foreach(json_object_get(users, "list"), i, u)
+	{
+		if (!json_is_true(json_object_get(u, "delete")))
+			continue;
+		snprintf(path, sizeof(path), "users.list[%zu]", i);
+		snprintf(text, sizeof(text), "%s: %s cannot delete accounts: left as it is%s%s%s",
+			 json_string_value(json_object_get(u, "id")), s->driver->name, note ? " (" : "",
+			 note ? note : "", note ? ")" : "");
+		json_array_append_new(notes,
+				      json_pack("{s:s,s:s,s:s}", "path", path, "level",
+						capability_level_name(CAP_UNSUPPORTED), "message", text));
+		json_object_del(u, "delete");
+		json_object_set_new(u, DIFF_LEAVE_USER, json_true());
+	}
+}
+
 /* The object holding a section ("retention.rooms": the policy's retention object) and the
  * section's key in it. */
 static json_t *section_holder(json_t *doc, const char *path, const char **leaf)
@@ -141,14 +169,16 @@ static int plan_sections(struct session *s, json_t *desired, json_t *actual, jso
 }
 
 /* Returns the part of the policy the driver can manage; notes get everything else. */
-static json_t *managed_part(const struct driver *d, const json_t *policy, json_t *notes)
+static json_t *managed_part(const struct session *s, const json_t *policy, json_t *notes)
 {
+	const struct driver *d = s->driver;
 	json_t *desired = json_deep_copy(policy);
 	json_t *list = json_object_get(json_object_get(desired, "users"), "list");
 	const char *note;
 	char path[64];
 
 	json_object_del(desired, "lint"); /* for msgadm lint only: nothing on a server to plan or note */
+	undeletable(s, json_object_get(desired, "users"), notes);
 	for (size_t f = 0; user_fields[f] != NULL; f++) {
 		enum capability_level level;
 		int present = 0;
@@ -159,7 +189,7 @@ static json_t *managed_part(const struct driver *d, const json_t *policy, json_t
 		if (!present)
 			continue;
 		snprintf(path, sizeof(path), "users.list[].%s", user_fields[f]);
-		level = driver_capability(d, path, &note);
+		level = session_capability(s, path, &note);
 		if (level == CAP_MANAGED)
 			continue;
 		add_note(notes, d, path, level, note, NULL);
@@ -204,7 +234,7 @@ int plan_build(struct session *s, const struct policy *policy, bool force, json_
 				 s->context->name, s->context->server);
 		goto done;
 	}
-	desired = managed_part(s->driver, policy->doc, notes);
+	desired = managed_part(s, policy->doc, notes);
 	if (session_whoami(s, &acting, err) != 0 || state_read(s, desired, &actual, err) != 0 ||
 	    diff_compute(desired, actual, &changes, &skipped, err) != 0 ||
 	    plan_sections(s, desired, actual, changes, notes, err) != 0)

@@ -32,12 +32,13 @@ static int removes_admin(const json_t *c)
 {
 	const json_t *admin = json_object_get(json_object_get(json_object_get(c, "fields"), "admin"), "to");
 
-	return strcmp(op_of(c), "deactivate") == 0 ||
+	return strcmp(op_of(c), "deactivate") == 0 || strcmp(op_of(c), "delete") == 0 ||
 	       (strcmp(op_of(c), "update") == 0 && json_is_false(admin));
 }
 
-/* Active admins once the changes are applied. */
-static size_t admins_after(const json_t *actual_users, const json_t *changes)
+/* Active admins once the changes are applied. The acting account is one (it reads and writes through
+ * the admin API) even where the server does not say so: ejabberd reports msgadm's own ACL only. */
+static size_t admins_after(const json_t *actual_users, const json_t *changes, const char *acting)
 {
 	json_t *admins = json_object();
 	const char *id;
@@ -46,7 +47,8 @@ static size_t admins_after(const json_t *actual_users, const json_t *changes)
 
 	json_object_foreach((json_t *)actual_users, id, u)
 	{
-		if (json_is_true(json_object_get(u, "admin")) && json_is_true(json_object_get(u, "active")))
+		if ((json_is_true(json_object_get(u, "admin")) || (acting && strcmp(id, acting) == 0)) &&
+		    json_is_true(json_object_get(u, "active")))
 			json_object_set_new(admins, id, json_true());
 	}
 	json_array_foreach(changes, i, c)
@@ -72,7 +74,8 @@ static size_t admins_after(const json_t *actual_users, const json_t *changes)
 }
 
 /* Whether the state read says who is an admin: a server that keeps admins in its configuration
- * (ejabberd) reports no admin field, and then only the acting-admin check applies. */
+ * (ejabberd without config_fragment) reports no admin field, and then only the acting-admin check
+ * applies. */
 static int knows_admins(const json_t *actual_users)
 {
 	const char *id;
@@ -97,14 +100,14 @@ int safety_check(const json_t *policy, const json_t *actual, const json_t *chang
 
 	json_array_foreach(changes, i, c)
 	{
-		if (is_user(c) && strcmp(op_of(c), "deactivate") == 0) {
+		if (is_user(c) && (strcmp(op_of(c), "deactivate") == 0 || strcmp(op_of(c), "delete") == 0)) {
 			deactivations++;
 			append(names, sizeof(names), key_of(c));
 		}
 	}
 	if (json_is_integer(limit) && (json_int_t)deactivations > json_integer_value(limit))
 		return err_set(err, EXIT_FAILURE_,
-			       "refusing the whole plan: it would deactivate %zu users, more than "
+			       "refusing the whole plan: it would deactivate or delete %zu users, more than "
 			       "users.max_deactivations (%" JSON_INTEGER_FORMAT "): %s",
 			       deactivations, json_integer_value(limit), names);
 	if (force)
@@ -116,10 +119,10 @@ int safety_check(const json_t *policy, const json_t *actual, const json_t *chang
 			    err, EXIT_FAILURE_,
 			    "refusing to %s '%s': it is the acting admin (the token's own account); "
 			    "give --force to do it anyway",
-			    strcmp(op_of(c), "deactivate") == 0 ? "deactivate" : "remove admin rights from",
-			    acting);
+			    strcmp(op_of(c), "update") == 0 ? "remove admin rights from" : op_of(c), acting);
 	}
-	if (actual_users != NULL && knows_admins(actual_users) && admins_after(actual_users, changes) == 0)
+	if (actual_users != NULL && knows_admins(actual_users) &&
+	    admins_after(actual_users, changes, acting) == 0)
 		return err_set(err, EXIT_FAILURE_,
 			       "refusing: the plan would leave the server without an active admin; "
 			       "give --force to do it anyway");

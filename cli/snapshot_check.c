@@ -76,13 +76,33 @@ static void add_deviation(json_t *deviations, const char *resource, const char *
 	json_array_append_new(deviations, d);
 }
 
-/* What the policy asks for and the snapshot cannot show: found is null and in_snapshot false. */
-static void add_unseen(json_t *deviations, const struct driver *d, const char *resource, const char *key,
-		       const char *path, const char *field, const json_t *expected, const char *cap_path)
+/* The level of cap_path for the snapshot's export. A level that depends on the context (ejabberd's
+ * admin rights need config_fragment) counts as the context-free one when no exported user carries
+ * the field: the export that made the snapshot could not read it. */
+static enum capability_level export_level(const struct driver *d, const char *cap_path, const char *field,
+					  const json_t *actual_users, const char **note)
 {
-	const char *note = NULL;
+	enum capability_level level = driver_capability(d, cap_path, note);
+	const struct context bare = {0};
+	const char *id;
+	json_t *u;
+
+	if (d->context_capability == NULL || field == NULL)
+		return level;
+	json_object_foreach((json_t *)actual_users, id, u)
+	{
+		if (json_object_get(u, field) != NULL)
+			return level;
+	}
+	return d->context_capability(&bare, cap_path, level, note);
+}
+
+/* What the policy asks for and the snapshot cannot show: found is null and in_snapshot false. */
+static void add_unseen_as(json_t *deviations, const struct driver *d, const char *resource, const char *key,
+			  const char *path, const char *field, const json_t *expected,
+			  enum capability_level level, const char *note)
+{
 	char reason[256];
-	enum capability_level level = d ? driver_capability(d, cap_path, &note) : CAP_UNSUPPORTED;
 
 	if (d != NULL)
 		snprintf(reason, sizeof(reason), "not in the snapshot (%s on %s%s%s)",
@@ -92,6 +112,15 @@ static void add_unseen(json_t *deviations, const struct driver *d, const char *r
 	add_deviation(deviations, resource, key, path, field, expected, NULL, reason);
 	json_object_set_new(json_array_get(deviations, json_array_size(deviations) - 1), "in_snapshot",
 			    json_false());
+}
+
+static void add_unseen(json_t *deviations, const struct driver *d, const char *resource, const char *key,
+		       const char *path, const char *field, const json_t *expected, const char *cap_path)
+{
+	const char *note = NULL;
+	enum capability_level level = d ? driver_capability(d, cap_path, &note) : CAP_UNSUPPORTED;
+
+	add_unseen_as(deviations, d, resource, key, path, field, expected, level, note);
 }
 
 /* One engine change as deviations: one per field for updates, presence or activity otherwise. */
@@ -127,7 +156,8 @@ static void change_deviations(json_t *deviations, const json_t *c)
 
 /* User fields the snapshot's driver cannot read are absent from every exported user, which the
  * engine would take for null: they are taken out of desired and reported as unseen instead. */
-static void drop_unreadable_fields(const struct driver *d, json_t *desired, json_t *deviations)
+static void drop_unreadable_fields(const struct driver *d, json_t *desired, const json_t *actual_users,
+				   json_t *deviations)
 {
 	static const char *const fields[] = {"display_name", "email", "admin", "active", NULL};
 	json_t *list = json_object_get(json_object_get(desired, "users"), "list"), *u;
@@ -136,9 +166,10 @@ static void drop_unreadable_fields(const struct driver *d, json_t *desired, json
 
 	for (size_t f = 0; d != NULL && fields[f] != NULL; f++) {
 		enum capability_level level;
+		const char *note = NULL;
 
 		snprintf(cap, sizeof(cap), "users.list[].%s", fields[f]);
-		level = driver_capability(d, cap, NULL);
+		level = export_level(d, cap, fields[f], actual_users, &note);
 		if (level == CAP_MANAGED || level == CAP_OBSERVED)
 			continue;
 		json_array_foreach(list, i, u)
@@ -148,8 +179,8 @@ static void drop_unreadable_fields(const struct driver *d, json_t *desired, json
 			if (want == NULL)
 				continue;
 			snprintf(path, sizeof(path), "users.list[%zu]", i);
-			add_unseen(deviations, d, "user", json_string_value(json_object_get(u, "id")), path,
-				   fields[f], want, cap);
+			add_unseen_as(deviations, d, "user", json_string_value(json_object_get(u, "id")),
+				      path, fields[f], want, level, note);
 			json_object_del(u, fields[f]);
 		}
 	}
@@ -230,7 +261,7 @@ int snapshot_check(const struct policy *policy, const struct snapshot *snap, jso
 		goto done;
 	}
 	desired = json_deep_copy(policy->doc);
-	drop_unreadable_fields(d, desired, deviations);
+	drop_unreadable_fields(d, desired, json_object_get(actual, "users"), deviations);
 	if (json_object_get(actual, "users") == NULL)
 		drop_unseen_section(d, desired, "users", "users", "list", "users.list", deviations);
 	if (json_object_get(actual, "tokens") == NULL)

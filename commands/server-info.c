@@ -32,10 +32,14 @@ static int exec_server_info(struct cli *cli, const struct cmd_args *args)
 		json_decref(caps);
 		return cli_failed(cli);
 	}
-	for (const struct capability *c = s->driver->capabilities; c->path; c++)
-		json_array_append_new(caps, json_pack("{s:s,s:s,s:s}", "path", c->path, "level",
-						      capability_level_name(c->level), "note",
-						      c->note ? c->note : ""));
+	for (const struct capability *c = s->driver->capabilities; c->path; c++) {
+		const char *note = NULL;
+		enum capability_level level = session_capability(s, c->path, &note);
+
+		json_array_append_new(caps,
+				      json_pack("{s:s,s:s,s:s}", "path", c->path, "level",
+						capability_level_name(level), "note", note ? note : ""));
+	}
 	info = json_pack("{s:s,s:s,s:s,s:o,s:o}", "driver", s->driver->name, "server", s->context->server,
 			 "url", s->context->url, "reported", reported, "capabilities", caps);
 	if (cli_print(cli, info, print_info) != 0)

@@ -16,11 +16,16 @@ const struct capability ejabberd_capabilities[] = {
      "vCard FN: get_vcard / set_vcard (mod_admin_extra, mod_vcard)"},
     {"users.list[].email", CAP_MANAGED,
      "vCard EMAIL USERID: get_vcard2 / set_vcard2 (mod_admin_extra, mod_vcard)"},
-    {"users.list[].admin", CAP_CONFIG,
-     "ejabberd.yml: acl admin lists the admin JIDs; no API reads or sets ACLs"},
+    {"users.list[].admin", CAP_MANAGED,
+     "the ACL msgadm_admins, kept as the admins block of the context's config_fragment (then "
+     "reload_config); ejabberd.yml grants that ACL its rights: see msgadm-config(5)"},
     {"users.list[].active", CAP_MANAGED,
      "ban_account / change_password; msgadm marks the accounts it deactivates in private storage "
      "(mod_private): accounts banned outside msgadm read as active"},
+    {"users.list[].delete", CAP_MANAGED,
+     "unregister (the account goes with its roster, vCard, private storage, offline messages and "
+     "archive); msgadm first takes it out of msgadm_admins, so a later account of that name is no "
+     "admin"},
     {"users.manage", CAP_MANAGED, "registered_users"},
     {"invites.tokens", CAP_UNSUPPORTED, "ejabberd 23.01 has no registration token API"},
     {"invites.registration", CAP_CONFIG,
@@ -60,6 +65,7 @@ static const struct ej_command ej_commands[] = {
     {"registered_vhosts", CORE, NULL, HTTP_IDEMPOTENT, false},
     {"registered_users", CORE, NULL, HTTP_IDEMPOTENT, false},
     {"register", CORE, NULL, HTTP_NOT_IDEMPOTENT, false},
+    {"unregister", CORE, NULL, HTTP_IDEMPOTENT, false},
     {"oauth_list_tokens", "ejabberd_oauth (Mnesia token storage)", NULL, HTTP_IDEMPOTENT, false},
     {"check_account", EXTRA, NULL, HTTP_IDEMPOTENT, false},
     {"change_password", EXTRA, NULL, HTTP_IDEMPOTENT, true},
@@ -429,6 +435,17 @@ static const struct section_handler ejabberd_sections[] = {
     {NULL, NULL, NULL, NULL},
 };
 
+/* Admin rights live in the config_fragment file: without one, msgadm can only show what to write. */
+static enum capability_level ejabberd_context_capability(const struct context *ctx, const char *path,
+							 enum capability_level level, const char **note)
+{
+	if (strcmp(path, "users.list[].admin") != 0 || ctx->config_fragment != NULL)
+		return level;
+	*note = "ejabberd.yml: an ACL listing the admin JIDs, which api_permissions and the access rules "
+		"name; msgadm keeps it (msgadm_admins) only when the context sets config_fragment";
+	return CAP_CONFIG;
+}
+
 /* Values traces hide: OAuth tokens in oauth_list_tokens, the new password of change_password. */
 static const char *const ejabberd_secret_fields[] = {"token", "newpass", NULL};
 
@@ -438,6 +455,7 @@ const struct driver drv_ejabberd = {
     .basic_auth = true,
     .trace_secret_fields = ejabberd_secret_fields,
     .sections = ejabberd_sections,
+    .context_capability = ejabberd_context_capability,
     .open = ejabberd_open,
     .server_info = ejabberd_server_info,
     .whoami = ejabberd_whoami,
@@ -447,6 +465,7 @@ const struct driver drv_ejabberd = {
     .update_user = ejabberd_update_user,
     .deactivate_user = ejabberd_deactivate_user,
     .reactivate_user = ejabberd_reactivate_user,
+    .delete_user = ejabberd_delete_user,
     .render_config = ejabberd_render_config,
     .enforce_retention = ejabberd_enforce_retention,
 };

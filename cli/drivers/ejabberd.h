@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "driver.h"
@@ -55,6 +56,7 @@ int ejabberd_create_user(struct session *s, const json_t *user, struct msg_err *
 int ejabberd_update_user(struct session *s, const char *id, const json_t *fields, struct msg_err *err);
 int ejabberd_deactivate_user(struct session *s, const char *id, struct msg_err *err);
 int ejabberd_reactivate_user(struct session *s, const char *id, struct msg_err *err);
+int ejabberd_delete_user(struct session *s, const char *id, struct msg_err *err);
 /* retention.default through delete_old_mam_messages (ejabberd_retention.c); see driver.h. */
 int ejabberd_enforce_retention(struct session *s, const json_t *policy, bool dry_run, json_t **report,
 			       struct msg_err *err);
@@ -75,6 +77,8 @@ int ej_credentials_write(const struct session *s, int fd, const char *jid, const
  * there is nothing to render). */
 char *ejabberd_render_config(const char *section, const json_t *value);
 char *ej_config_block(const char *section, const json_t *value);
+/* Writes s as a double-quoted YAML scalar (control characters dropped). */
+void ej_put_quoted(FILE *out, const char *s);
 /* The section handlers of invites.registration and federation (type "ejabberd_config"). */
 int ej_config_read_registration(struct session *s, const json_t *policy, json_t **desired, json_t **actual,
 				json_t *notes, struct msg_err *err);
@@ -108,5 +112,23 @@ int ej_fragment_set_block(const struct ej_fragment *f, const char *key, const ch
 			  struct msg_err *err);
 /* Replaces the file with text atomically, with the owner, group and mode in f. */
 int ej_fragment_write(const struct ej_fragment *f, const char *text, struct msg_err *err);
+/* Puts content into block key of f's file (ej_fragment_set_block, then ej_fragment_write) and calls
+ * reload_config; when ejabberd refuses, f's text is written back and reloaded, and err says so. */
+int ej_config_write_block(struct session *s, const struct ej_fragment *f, const char *key,
+			  const char *content, struct msg_err *err);
+
+/* users.list[].admin (ejabberd_admins.c): membership of the ACL msgadm_admins, the "admins" block of
+ * the context's config_fragment. */
+#define EJ_ADMINS_ACL "msgadm_admins"
+/* The block for these JIDs (a JSON array of strings, kept in its order); malloc'd. */
+char *ej_admins_block(const json_t *jids);
+/* The JIDs of a block msgadm wrote (a new array); EXIT_DATAERR naming file when it holds anything
+ * else. */
+int ej_admins_parse(const char *content, const char *file, json_t **jids, struct msg_err *err);
+/* The context's admins as {jid: true}: NULL (and 0) without config_fragment, {} without the block. */
+int ej_admins_read(struct session *s, json_t **admins, struct msg_err *err);
+/* Gives (admin) or takes away the rights of msgadm_admins from id, rewriting the block and reloading;
+ * nothing is written when the block already says so. */
+int ej_admins_set(struct session *s, const char *id, bool admin, struct msg_err *err);
 
 #endif

@@ -30,6 +30,9 @@
  * (s2s_access), nor an acl or access_rules name of theirs (msgadm_*): ejabberd merges acl and
  * access_rules across its files, and refuses any other option given twice.
  *
+ * Admin rights are a third block, "admins" (the ACL msgadm_admins), written when a user's admin flag
+ * changes (ejabberd_admins.c), through the same write, reload and take-back as these.
+ *
  * Modules are not merged: a module ejabberd.yml lists cannot be set again from an included file. So
  * the registration block holds the access rule msgadm_register only, and the plan says that
  * mod_register in ejabberd.yml itself must name it (access: msgadm_register). */
@@ -44,7 +47,7 @@
 
 /* A double-quoted YAML scalar: the policy's host names hold neither quotes nor backslashes, but a
  * fragment must stay valid YAML whatever it is given. */
-static void put_quoted(FILE *out, const char *s)
+void ej_put_quoted(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (; *s != '\0'; s++) {
@@ -103,7 +106,7 @@ static void federation(FILE *out, const json_t *value, bool whole)
 			if (!json_is_string(p))
 				continue;
 			fputs("      - ", out);
-			put_quoted(out, json_string_value(p));
+			ej_put_quoted(out, json_string_value(p));
 			fputc('\n', out);
 		}
 		fputs("access_rules:\n"
@@ -279,6 +282,20 @@ static int take_back(struct session *s, const struct ej_fragment *f, const char 
 	return -1;
 }
 
+int ej_config_write_block(struct session *s, const struct ej_fragment *f, const char *key,
+			  const char *content, struct msg_err *err)
+{
+	char *text = NULL;
+	int rc = -1;
+
+	if (ej_fragment_set_block(f, key, content, &text, err) != 0 || ej_fragment_write(f, text, err) != 0)
+		goto done;
+	rc = ej_call(s, "reload_config", NULL, NULL, err) == 0 ? 0 : take_back(s, f, key, err);
+done:
+	free(text);
+	return rc;
+}
+
 int ej_config_apply(struct session *s, const json_t *change, struct msg_err *err)
 {
 	const char *op = json_string_value(json_object_get(change, "op"));
@@ -286,7 +303,6 @@ int ej_config_apply(struct session *s, const json_t *change, struct msg_err *err
 	const json_t *from = NULL, *to = NULL, *have;
 	struct ej_fragment f = {0};
 	json_t *blocks = NULL;
-	char *text = NULL;
 	int rc = -1;
 
 	if (s->context->config_fragment == NULL)
@@ -316,13 +332,8 @@ int ej_config_apply(struct session *s, const json_t *change, struct msg_err *err
 			f.path, key);
 		goto done;
 	}
-	if (ej_fragment_set_block(&f, key, json_string_value(to), &text, err) != 0 ||
-	    ej_fragment_write(&f, text, err) != 0)
+	if (ej_config_write_block(s, &f, key, json_string_value(to), err) != 0)
 		goto done;
-	if (ej_call(s, "reload_config", NULL, NULL, err) != 0) {
-		rc = take_back(s, &f, key, err);
-		goto done;
-	}
 	/* 23.01 checks s2s_access when a stream opens, not later: without this, streams to servers the
 	 * policy no longer allows would stay up (ejabberd reopens the allowed ones when needed) */
 	if (strcmp(key, "federation") == 0 && ej_call(s, "stop_s2s_connections", NULL, NULL, err) != 0) {
@@ -334,7 +345,6 @@ int ej_config_apply(struct session *s, const json_t *change, struct msg_err *err
 	}
 	rc = 0;
 done:
-	free(text);
 	json_decref(blocks);
 	ej_fragment_free(&f);
 	return rc;

@@ -218,14 +218,25 @@ static int fill_user(struct session *s, const char *id, const json_t *details, j
 	return 0;
 }
 
+/* "admin" for every user, when the context keeps admins (see ejabberd_admins.c). */
+static void set_admin(const struct session *s, const json_t *admins, const char *id, json_t *user)
+{
+	char jid[600];
+
+	if (admins == NULL)
+		return;
+	snprintf(jid, sizeof(jid), "%s@%s", id, s->context->server);
+	json_object_set_new(user, "admin", json_boolean(json_object_get(admins, jid) != NULL));
+}
+
 int ejabberd_list_users(struct session *s, const json_t *details, json_t **users, struct msg_err *err)
 {
 	json_t *args = json_pack("{s:s}", "host", s->context->server), *names = NULL, *all = json_object();
-	json_t *name;
+	json_t *name, *admins = NULL;
 	size_t i;
 	int rc = -1;
 
-	if (ej_call(s, "registered_users", args, &names, err) != 0)
+	if (ej_admins_read(s, &admins, err) != 0 || ej_call(s, "registered_users", args, &names, err) != 0)
 		goto done;
 	if (!json_is_array(names)) {
 		err_set(err, EXIT_PROTOCOL, "ejabberd: registered_users: the reply is not a list");
@@ -243,11 +254,13 @@ int ejabberd_list_users(struct session *s, const json_t *details, json_t **users
 		}
 		user = json_pack("{s:s}", "id", id);
 		json_object_set_new(all, id, user);
+		set_admin(s, admins, id, user);
 		if (fill_user(s, id, details, user, err) != 0)
 			goto done;
 	}
 	rc = 0;
 done:
+	json_decref(admins);
 	json_decref(args);
 	json_decref(names);
 	if (rc == 0)
@@ -260,7 +273,7 @@ done:
 int ejabberd_get_user(struct session *s, const char *id, json_t **user, struct msg_err *err)
 {
 	bool exists = false;
-	json_t *u;
+	json_t *u, *admins = NULL;
 
 	if (account_exists(s, id, &exists, err) != 0)
 		return -1;
@@ -268,24 +281,17 @@ int ejabberd_get_user(struct session *s, const char *id, json_t **user, struct m
 		*user = NULL;
 		return 0;
 	}
+	if (ej_admins_read(s, &admins, err) != 0)
+		return -1;
 	u = json_pack("{s:s}", "id", id);
+	set_admin(s, admins, id, u);
+	json_decref(admins);
 	if (fill_user(s, id, json_true(), u, err) != 0) {
 		json_decref(u);
 		return -1;
 	}
 	*user = u;
 	return 0;
-}
-
-static int refuse_admin(const struct session *s, const char *id, const json_t *fields, struct msg_err *err)
-{
-	if (json_object_get(fields, "admin") == NULL)
-		return 0;
-	return err_set(
-	    err, EXIT_FAILURE_,
-	    "ejabberd: %s@%s: admin rights are given by acl admin in ejabberd.yml, not through the "
-	    "API; nothing was changed",
-	    id, s->context->server);
 }
 
 /* Writes the vCard fields present in fields (every one of them with all: absent ones are cleared). */
@@ -330,8 +336,9 @@ int ejabberd_create_user(struct session *s, const json_t *user, struct msg_err *
 
 	jid_of(s, id, jid, sizeof(jid));
 	snprintf(what, sizeof(what), "creating %s", jid);
-	if (json_is_true(json_object_get(user, "admin")) && refuse_admin(s, id, user, err) != 0)
-		return -1;
+	/* without config_fragment there is nowhere to keep admin rights: refuse before creating anything */
+	if (json_is_true(json_object_get(user, "admin")) && s->context->config_fragment == NULL)
+		return ej_admins_set(s, id, true, err);
 	if (ej_credentials_open(s, what, &fd, err) != 0)
 		return -1;
 	if (ej_password_new(password, err) != 0)
@@ -352,6 +359,8 @@ int ejabberd_create_user(struct session *s, const json_t *user, struct msg_err *
 	}
 	/* a vCard or marker left under this name before the account existed would be inherited */
 	rc = write_marker(s, id, false, err) == 0 && write_fields(s, id, user, true, err) == 0 ? 0 : -1;
+	if (rc == 0 && json_is_true(json_object_get(user, "admin")))
+		rc = ej_admins_set(s, id, true, err);
 	if (rc != 0)
 		err_prefix(err, "ejabberd: %s was created, but", jid);
 done:
@@ -367,10 +376,14 @@ done:
 
 int ejabberd_update_user(struct session *s, const char *id, const json_t *fields, struct msg_err *err)
 {
-	if (refuse_admin(s, id, fields, err) != 0 ||
-	    must_exist(s, id, " (set_vcard would store a vCard for a missing account)", err) != 0)
+	const json_t *admin = json_object_get(fields, "admin");
+
+	if (admin != NULL && s->context->config_fragment == NULL)
+		return ej_admins_set(s, id, json_is_true(admin), err); /* refuses, naming why */
+	if (must_exist(s, id, " (set_vcard would store a vCard for a missing account)", err) != 0 ||
+	    write_fields(s, id, fields, false, err) != 0)
 		return -1;
-	return write_fields(s, id, fields, false, err);
+	return admin != NULL ? ej_admins_set(s, id, json_is_true(admin), err) : 0;
 }
 
 /* 23.01's ban_account kicks the sessions and sets a random password; then the marker says so. */
@@ -423,4 +436,31 @@ done:
 	explicit_bzero(password, sizeof(password));
 	json_decref(args);
 	return rc;
+}
+
+/* unregister answers "" whether or not the account existed: msgadm checks before and after. Admin
+ * rights go first: the ACL names a JID, and the next account of that name would inherit them. */
+int ejabberd_delete_user(struct session *s, const char *id, struct msg_err *err)
+{
+	json_t *args, *admins = NULL;
+	bool exists = true;
+	char jid[600];
+	int rc;
+
+	jid_of(s, id, jid, sizeof(jid));
+	if (must_exist(s, id, ": nothing to delete", err) != 0 || ej_admins_read(s, &admins, err) != 0)
+		return -1;
+	rc = json_object_get(admins, jid) != NULL ? ej_admins_set(s, id, false, err) : 0;
+	json_decref(admins);
+	if (rc != 0)
+		return err_prefix(err, "ejabberd: %s was not deleted", jid);
+	args = ej_user_args(s, id);
+	rc = ej_call(s, "unregister", args, NULL, err);
+	json_decref(args);
+	if (rc != 0 || account_exists(s, id, &exists, err) != 0)
+		return -1;
+	if (exists)
+		return err_set(err, EXIT_PROTOCOL,
+			       "ejabberd: unregister %s answered, but the account is still there", jid);
+	return 0;
 }

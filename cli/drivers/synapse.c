@@ -13,6 +13,9 @@ const struct capability synapse_capabilities[] = {
     {"users.list[].email", CAP_MANAGED, "PUT /_synapse/admin/v2/users/<id> (threepids)"},
     {"users.list[].admin", CAP_MANAGED, "PUT /_synapse/admin/v2/users/<id> (admin)"},
     {"users.list[].active", CAP_MANAGED, "POST /_synapse/admin/v1/deactivate, PUT deactivated: false"},
+    {"users.list[].delete", CAP_UNSUPPORTED,
+     "Synapse keeps every account it ever had; active: false deactivates one (POST "
+     "/_synapse/admin/v1/deactivate)"},
     {"users.manage", CAP_MANAGED, "GET /_synapse/admin/v2/users"},
     {"invites.tokens", CAP_MANAGED, "/_synapse/admin/v1/registration_tokens"},
     {"invites.registration", CAP_CONFIG, "homeserver.yaml: enable_registration, registration_requires_token"},

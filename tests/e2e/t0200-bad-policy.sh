@@ -72,6 +72,14 @@ test_expect_success 'wrong types (admin: "yes", uses: "ten", version: 2): 65, ev
 		"types.yaml:6:51: users.list[1].admin: expected a boolean, got a string" \
 		"types.yaml:9:27: invites.tokens[0].uses: expected an integer or null, got a string"
 '
+test_expect_success 'delete: true with fields to set, or on a protected account: 65 naming each place' '
+	{ body | sed "s/{id: bob, display_name: Bob Builder}/{id: bob, display_name: Bob Builder, delete: true}/"; } >"$T/delete.yaml" &&
+	bad_policy "$T/delete.yaml" 65 \
+		"delete.yaml:6:" "users.list[1].display_name: '"'display_name'"' with delete: true: an account to delete has no fields to set" &&
+	body | sed -e "s/^users:/users:\n  protect: [bob]/" -e "s/{id: bob, display_name: Bob Builder}/{id: bob, delete: true}/" >"$T/delprot.yaml" &&
+	bad_policy "$T/delprot.yaml" 65 \
+		"delprot.yaml:7:" "users.list[1].delete: '"'bob'"' is in users.protect (never changed) and cannot be deleted"
+'
 test_expect_success 'bad duration (max_lifetime: 30 days): 65 "not a duration"' '
 	{ body; printf "retention:\n  default:\n    max_lifetime: 30 days\n"; } >"$T/duration.yaml" &&
 	bad_policy "$T/duration.yaml" 65 \

@@ -196,3 +196,14 @@ test_expect_success 'a policy for another server is refused, naming the place' '
 	expect_status 65 plan -f "$T/other.yaml" &&
 	grep_in "$T/stderr" "other.yaml:2:9: server: the policy is for '"'"'other.example'"'"' but context '"'"'emu'"'"' manages '"'"'example.test'"'"'"
 '
+# Synapse keeps every account it ever had: delete: true is reported and the account left alone, also
+# under users.manage: exclusive (it is listed, so not deactivated either).
+test_expect_success 'delete: true on Synapse: a note, no change, nothing written, the account left as it is' '
+	emu_fresh "{\"reset\": true, \"users\": [{\"name\": \"@admin:example.test\", \"admin\": true}, {\"name\": \"@zoe:example.test\", \"displayname\": \"Zoe\"}]}" &&
+	printf "version: 1\nserver: example.test\nusers:\n  manage: exclusive\n  protect: [admin, alice]\n  list:\n    - {id: zoe, delete: true}\n" >"$T/del.yaml" &&
+	expect_status 0 plan -f "$T/del.yaml" --detailed-exitcode &&
+	grep_in "$T/stdout" "users.list[0]" &&
+	grep_in "$T/stdout" "zoe: synapse cannot delete accounts: left as it is (Synapse keeps every account it ever had" &&
+	expect_status 0 apply -f "$T/del.yaml" --yes &&
+	test "$(emu_writes)" = 0
+'

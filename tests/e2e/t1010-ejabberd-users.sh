@@ -14,21 +14,12 @@ ejabberd_start main example.test
 ej_contexts
 say "# ejabberd main started in $EJ_START_MS ms"
 
-# policy FILE ENTRIES...: a listed-users policy with one "- {...}" line per entry.
-policy() {
-	_f=$1
-	shift
-	{
-		printf 'version: 1\nserver: example.test\nusers:\n  manage: listed\n  list:\n'
-		for _e in "$@"; do printf '    - %s\n' "$_e"; done
-	} >"$_f"
-}
 
 # cycle CONTEXT A B: the whole life of two accounts A and B through CONTEXT.
 cycle() {
 	ctx=$1 a=$2 b=$3
 	creds="$T/$ctx.creds"
-	policy "$T/$ctx.yaml" "{id: $a, display_name: $a Liddell, email: $a@example.test}" "{id: $b, display_name: $b Builder}"
+	ej_users_policy "$T/$ctx.yaml" "{id: $a, display_name: $a Liddell, email: $a@example.test}" "{id: $b, display_name: $b Builder}"
 
 	test_expect_success "$ctx: plan lists the accounts to create and changes nothing" '
 		ej_users >"$T/before" &&
@@ -69,7 +60,7 @@ cycle() {
 		run --context "$ctx" plan -f "$T/$ctx.yaml" --detailed-exitcode
 	'
 	test_expect_success "$ctx: a changed e-mail is planned as a change and applied" '
-		policy "$T/$ctx.yaml" "{id: $a, display_name: $a Liddell, email: $a@example.test}" "{id: $b, display_name: $b Builder, email: $b@partner.test}" &&
+		ej_users_policy "$T/$ctx.yaml" "{id: $a, display_name: $a Liddell, email: $a@example.test}" "{id: $b, display_name: $b Builder, email: $b@partner.test}" &&
 		expect_status 0 --context "$ctx" plan -f "$T/$ctx.yaml" &&
 		grep_in "$T/stdout" "~ user $b" && grep_in "$T/stdout" "email: null -> \"$b@partner.test\"" &&
 		expect_status 0 --context "$ctx" apply -f "$T/$ctx.yaml" --yes &&
@@ -78,7 +69,7 @@ cycle() {
 	'
 	test_expect_success "$ctx: deactivating: the account can no longer log in" '
 		pb=$(ej_password_of "$b@example.test" "$creds") &&
-		policy "$T/$ctx.yaml" "{id: $a, display_name: $a Liddell, email: $a@example.test}" "{id: $b, active: false}" &&
+		ej_users_policy "$T/$ctx.yaml" "{id: $a, display_name: $a Liddell, email: $a@example.test}" "{id: $b, active: false}" &&
 		expect_status 0 --context "$ctx" plan -f "$T/$ctx.yaml" &&
 		grep_in "$T/stdout" "- user $b (deactivate: active: false in the policy)" &&
 		expect_status 0 --context "$ctx" apply -f "$T/$ctx.yaml" --yes &&
@@ -90,7 +81,7 @@ cycle() {
 	'
 	test_expect_success "$ctx: reactivating: a new password in the file, and it logs in" '
 		old=$(ej_password_of "$b@example.test" "$creds") &&
-		policy "$T/$ctx.yaml" "{id: $a, display_name: $a Liddell, email: $a@example.test}" "{id: $b, display_name: $b Builder, email: $b@partner.test}" &&
+		ej_users_policy "$T/$ctx.yaml" "{id: $a, display_name: $a Liddell, email: $a@example.test}" "{id: $b, display_name: $b Builder, email: $b@partner.test}" &&
 		expect_status 3 --context "$ctx" apply -f "$T/$ctx.yaml" --yes &&
 		grep_in "$T/stdout" "reactivating $b@example.test needs --credentials-out" &&
 		test "$(ej_check_password "$b" "$old")" = 1 &&
@@ -121,7 +112,7 @@ test_expect_success 'user deactivate of an unknown account fails and does not cr
 	! ej_exists ghost
 '
 test_expect_success 'a policy deactivating an unknown account plans nothing and creates nothing' '
-	policy "$T/ghost.yaml" "{id: ghost, active: false}" &&
+	ej_users_policy "$T/ghost.yaml" "{id: ghost, active: false}" &&
 	expect_status 0 plan -f "$T/ghost.yaml" --detailed-exitcode &&
 	expect_status 0 apply -f "$T/ghost.yaml" --yes &&
 	! ej_exists ghost
@@ -184,7 +175,7 @@ done
 
 # --- secrets
 test_expect_success 'the admin password, token and new passwords are never in output, traces or the audit log' '
-	policy "$T/secret.yaml" "{id: frank, display_name: Frank}" &&
+	ej_users_policy "$T/secret.yaml" "{id: frank, display_name: Frank}" &&
 	"$MSGADM" -v apply -f "$T/secret.yaml" --yes --credentials-out "$T/secret.creds" >"$T/v1.out" 2>&1 &&
 	"$MSGADM" -v --context bearer plan -f "$T/secret.yaml" >"$T/v2.out" 2>&1 &&
 	"$MSGADM" -v user deactivate frank >"$T/v3.out" 2>&1 &&

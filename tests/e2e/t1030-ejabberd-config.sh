@@ -20,14 +20,7 @@ CONFLICT_FRAGMENT=$EJ_FRAGMENT
 ejabberd_start main example.test "$T/register.yml"
 say "# ejabberd main and conflict started in $EJ_START_MS ms and $(ejabberd_use conflict && echo "$EJ_START_MS") ms"
 ej_contexts "config_fragment: $EJ_FRAGMENT"
-cat >>"$MSGADM_CONFIG" <<CTX
-  - name: nofrag
-    driver: ejabberd
-    url: $EJ_URL
-    server: example.test
-    auth: basic
-    token_file: $EJ_BASIC_FILE
-CTX
+ej_context_nofrag
 
 # policy FILE REGISTRATION FEDERATION_MODE [PARTNER...]
 policy() {

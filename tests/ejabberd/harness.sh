@@ -41,7 +41,10 @@
 #   EJ_BASIC_FILE               $EJ_DIR/admin.basic, 0600, "admin@VHOST:PASSWORD" (no newline at end)
 #   EJ_TOKEN_FILE               $EJ_DIR/admin.token, 0600, OAuth token with scope ejabberd:admin, 1 day
 #   EJ_FRAGMENT                 $EJ_DIR/msgadm.yml: included by ejabberd.yml, starts empty (23.01
-#                               accepts an empty file); must stay readable by user ejabberd (owner
+#                               accepts an empty file) or holding $EJ_FRAGMENT_INIT when that is
+#                               set (an ACL that EXTRA_YAML names must be defined from the start:
+#                               23.01 denies everyone a rule naming an undefined ACL); must stay
+#                               readable by user ejabberd (owner
 #                               ejabberd, 0644 at start: replacing it with a root-owned 0600 file makes
 #                               every reload fail); reload_config applies changes to it. It may not
 #                               repeat a top-level option of ejabberd.yml ("Duplicated option") nor a
@@ -341,7 +344,7 @@ CFG
 		if [ -n "${EJ_INETRC_EXTRA:-}" ]; then printf '%s\n' "$EJ_INETRC_EXTRA"; fi
 	} >"$_dir/inetrc"
 	# 23.01 accepts an empty included file (also one with only comments, or "{}"), at start and on reload.
-	: >"$_dir/msgadm.yml"
+	printf '%s' "${EJ_FRAGMENT_INIT:-}" >"$_dir/msgadm.yml"
 	# The extra configuration is copied in, so that user ejabberd can read it whatever its mode.
 	[ -n "$_extra" ] && cp "$_extra" "$_dir/extra.yml"
 

@@ -6,6 +6,10 @@
 #                               "basic" (auth: basic, the admin's JID:password, current) and "bearer"
 #                               (the admin's OAuth token); EXTRA_LINES (e.g. "config_fragment: ...")
 #                               go into both, indented by the function
+#   ej_context_nofrag           appends a context "nofrag": auth basic as the admin, no config_fragment
+#   ej_users_policy FILE ENTRY...
+#                               writes a listed-users policy for the instance's vhost, one
+#                               "- ENTRY" line per entry (e.g. "{id: bob, admin: true}")
 #   ej_users                    the instance's accounts, one per line, sorted
 #   ej_exists ID                exit 0 when ID@VHOST is an account (check_account)
 #   ej_check_password ID PW     prints what check_password answers: 0 (right) or 1 (wrong)
@@ -38,6 +42,26 @@ ej_contexts() {
 		done
 	} >"$MSGADM_CONFIG"
 	chmod 600 "$MSGADM_CONFIG"
+}
+
+ej_context_nofrag() {
+	cat >>"$MSGADM_CONFIG" <<CTX
+  - name: nofrag
+    driver: ejabberd
+    url: $EJ_URL
+    server: $EJ_VHOST
+    auth: basic
+    token_file: $EJ_BASIC_FILE
+CTX
+}
+
+ej_users_policy() {
+	_f=$1
+	shift
+	{
+		printf 'version: 1\nserver: %s\nusers:\n  manage: listed\n  list:\n' "$EJ_VHOST"
+		for _e in "$@"; do printf '    - %s\n' "$_e"; done
+	} >"$_f"
 }
 
 ej_users() {

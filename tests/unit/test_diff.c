@@ -317,6 +317,44 @@ static void test_protected_listed_user_gets_a_note_not_a_change(void **state)
 
 /* ---- tokens ---- */
 
+/* ---- delete: true ---- */
+
+static void test_delete_removes_an_existing_account_last(void **state)
+{
+	json_t *changes, *notes;
+
+	(void)state;
+	run_diff("{'users': {'list': [{'id': 'zed', 'delete': true}, {'id': 'amy'}, {'id': 'gone', 'delete': "
+		 "true}]}}",
+		 "{'users': {'zed': {'id': 'zed', 'active': false}}}", &changes, &notes);
+	assert_string_equal(summary(changes), "create user amy, delete user zed");
+	assert_json(json_array_get(changes, 1), "{'op': 'delete', 'type': 'user', 'key': 'zed', 'path': "
+						"'users.list[0]', 'reason': 'delete: true in the policy'}");
+}
+
+static void test_delete_of_an_absent_account_needs_nothing(void **state)
+{
+	json_t *changes, *notes;
+
+	(void)state;
+	run_diff("{'users': {'list': [{'id': 'ghost', 'delete': true}]}}", "{'users': {}}", &changes, &notes);
+	assert_int_equal(json_array_size(changes), 0);
+}
+
+/* The planner's mark for an account a server cannot delete: listed, so exclusive mode spares it,
+ * and never changed. */
+static void test_left_users_are_neither_changed_nor_deactivated(void **state)
+{
+	json_t *changes, *notes;
+
+	(void)state;
+	run_diff("{'users': {'manage': 'exclusive', 'list': [{'id': 'zed', '" DIFF_LEAVE_USER "': true}]}}",
+		 "{'users': {'zed': {'id': 'zed', 'active': true, 'display_name': 'Z'}, "
+		 "'eve': {'id': 'eve', 'active': true}}}",
+		 &changes, &notes);
+	assert_string_equal(summary(changes), "deactivate user eve");
+}
+
 static void test_token_create_update(void **state)
 {
 	json_t *changes, *notes;
@@ -469,6 +507,9 @@ int main(void)
 	    T(test_exclusive_spares_protected_and_inactive_users),
 	    T(test_listed_mode_leaves_unlisted_users_alone),
 	    T(test_protected_listed_user_gets_a_note_not_a_change),
+	    T(test_delete_removes_an_existing_account_last),
+	    T(test_delete_of_an_absent_account_needs_nothing),
+	    T(test_left_users_are_neither_changed_nor_deactivated),
 	    T(test_token_create_update),
 	    T(test_token_unlimited_uses),
 	    T(test_tokens_section_deletes_unlisted_tokens),

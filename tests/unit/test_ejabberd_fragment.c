@@ -316,6 +316,55 @@ static void test_blocks_rendered(void **state)
 	assert_null(ej_config_block("retention.default", J("{'max_lifetime': '30d'}")));
 }
 
+/* The admins block: what msgadm writes, read back; an empty ACL stays defined ("user: []"). */
+static void test_admins_block(void **state)
+{
+	struct msg_err err = {0};
+	json_t *jids = NULL;
+	char *empty, *two;
+
+	(void)state;
+	empty = ej_admins_block(J("[]"));
+	two = ej_admins_block(J("['alice@example.test', 'b\\\"ob@example.test']"));
+	assert_string_equal(empty, "# Admin rights: what ejabberd.yml grants the ACL msgadm_admins.\n"
+				   "acl:\n  msgadm_admins:\n    user: []");
+	assert_string_equal(two, "# Admin rights: what ejabberd.yml grants the ACL msgadm_admins.\n"
+				 "acl:\n  msgadm_admins:\n    user:\n      - \"alice@example.test\"\n"
+				 "      - \"b\\\"ob@example.test\"");
+	assert_int_equal(ej_admins_parse(empty, "f.yml", &jids, &err), 0);
+	assert_int_equal(json_array_size(jids), 0);
+	json_decref(jids);
+	assert_int_equal(ej_admins_parse(two, "f.yml", &jids, &err), 0);
+	assert_int_equal(json_array_size(jids), 2);
+	assert_string_equal(json_string_value(json_array_get(jids, 1)), "b\"ob@example.test");
+	json_decref(jids);
+	free(empty);
+	free(two);
+}
+
+/* A block someone edited into something else stops the plan, naming the file. */
+static void test_admins_block_not_msgadm_s(void **state)
+{
+	static const char *const broken[] = {
+	    "acl:\n  msgadm_admins:\n    server: [\"x.test\"]",
+	    "acl:\n  msgadm_admins:\n    user: [\"a@x\"]\n  other:\n    user: [\"b@x\"]",
+	    "acl:\n  msgadm_admins:\n    user: [1]",
+	    "s2s_access: all",
+	    "acl: [",
+	};
+	struct msg_err err = {0};
+	json_t *jids = NULL;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(broken) / sizeof(broken[0]); i++) {
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(ej_admins_parse(broken[i], "/etc/ejabberd/msgadm.yml", &jids, &err), -1);
+		assert_int_equal(err.status, EXIT_DATAERR);
+		assert_non_null(strstr(err.text, "/etc/ejabberd/msgadm.yml"));
+		assert_non_null(strstr(err.text, "admins block"));
+	}
+}
+
 static void test_read_without_config_fragment(void **state)
 {
 	struct context ctx = {.name = "t", .server = "example.test"};
@@ -400,6 +449,8 @@ int main(void)
 	    T(test_write_keeps_owner_group_and_mode),
 	    T(test_new_file_and_symbolic_link),
 	    T(test_blocks_rendered),
+	    T(test_admins_block),
+	    T(test_admins_block_not_msgadm_s),
 	    T(test_read_without_config_fragment),
 	    T(test_read_with_config_fragment),
 	};

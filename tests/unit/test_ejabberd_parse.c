@@ -243,8 +243,8 @@ static void test_undescribed_command_refused(void **state)
 	struct msg_err err = {0};
 
 	(void)state;
-	assert_int_equal(ej_reply_map("unregister", HOST, &r, NULL, NULL, &err), -1);
-	assert_string_equal(err.text, "internal error: ejabberd command unregister is not described");
+	assert_int_equal(ej_reply_map("kick_session", HOST, &r, NULL, NULL, &err), -1);
+	assert_string_equal(err.text, "internal error: ejabberd command kick_session is not described");
 }
 
 /* ---- vCard values, marker, version, JIDs ---- */
@@ -359,8 +359,26 @@ static void test_capabilities(void **state)
 	assert_int_equal(driver_capability(&drv_ejabberd, "users.list[].email", NULL), CAP_MANAGED);
 	assert_int_equal(driver_capability(&drv_ejabberd, "users.list[].active", &note), CAP_MANAGED);
 	assert_non_null(strstr(note, "banned outside msgadm read as active"));
-	assert_int_equal(driver_capability(&drv_ejabberd, "users.list[].admin", &note), CAP_CONFIG);
-	assert_non_null(strstr(note, "acl admin"));
+	/* admin rights: msgadm's ACL in config_fragment, so a context without one can only be told */
+	assert_int_equal(driver_capability(&drv_ejabberd, "users.list[].admin", &note), CAP_MANAGED);
+	assert_non_null(strstr(note, "msgadm_admins"));
+	{
+		struct context with = {.config_fragment = "/etc/ejabberd/msgadm.yml"}, without = {0};
+
+		note = NULL;
+		assert_int_equal(
+		    drv_ejabberd.context_capability(&with, "users.list[].admin", CAP_MANAGED, &note),
+		    CAP_MANAGED);
+		assert_int_equal(
+		    drv_ejabberd.context_capability(&without, "users.list[].admin", CAP_MANAGED, &note),
+		    CAP_CONFIG);
+		assert_non_null(strstr(note, "only when the context sets config_fragment"));
+		assert_int_equal(
+		    drv_ejabberd.context_capability(&without, "users.list[].email", CAP_MANAGED, &note),
+		    CAP_MANAGED);
+	}
+	assert_int_equal(driver_capability(&drv_ejabberd, "users.list[].delete", &note), CAP_MANAGED);
+	assert_non_null(strstr(note, "unregister"));
 	assert_int_equal(driver_capability(&drv_ejabberd, "invites.tokens", NULL), CAP_UNSUPPORTED);
 	assert_int_equal(driver_capability(&drv_ejabberd, "invites.registration", NULL), CAP_CONFIG);
 	assert_int_equal(driver_capability(&drv_ejabberd, "federation", NULL), CAP_CONFIG);

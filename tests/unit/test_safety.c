@@ -279,6 +279,52 @@ static void test_exclusive_plan_that_retires_the_acting_admin_refused(void **sta
 	assert_int_equal(safety_check(policy, actual, changes, "ops", false, &err), 0);
 }
 
+/* Deleting is at least as final as deactivating: it counts against the limit and spares the acting
+ * admin. */
+static void test_deletions_count_and_spare_the_acting_admin(void **state)
+{
+	struct msg_err err;
+
+	(void)state;
+	assert_refused(check("{'users': {'max_deactivations': 1}}", one_admin,
+			     "[{'op': 'delete', 'type': 'user', 'key': 'bob'}, {'op': 'deactivate', 'type': "
+			     "'user', 'key': 'carol'}]",
+			     "admin", false, &err),
+		       &err);
+	assert_mentions(&err, "deactivate or delete 2 users");
+	assert_refused(check("{}", one_admin, "[{'op': 'delete', 'type': 'user', 'key': 'admin'}]", "admin",
+			     false, &err),
+		       &err);
+	assert_mentions(&err, "refusing to delete 'admin'");
+	assert_int_equal(
+	    check("{}", one_admin, "[{'op': 'delete', 'type': 'user', 'key': 'admin'}]", "admin", true, &err),
+	    0);
+}
+
+/* The acting account is an admin even where the server reports only msgadm's own admins (ejabberd's
+ * msgadm_admins): taking the last of those away leaves the acting one. */
+static void test_the_acting_account_counts_as_an_admin(void **state)
+{
+	struct msg_err err;
+
+	(void)state;
+	assert_int_equal(check("{}",
+			       "{'users': {'root': {'admin': false, 'active': true}, 'bob': {'admin': true, "
+			       "'active': true}}}",
+			       "[{'op': 'update', 'type': 'user', 'key': 'bob', 'fields': {'admin': {'from': "
+			       "true, 'to': false}}}]",
+			       "root", false, &err),
+			 0);
+	/* an acting account of another server (an ejabberd admin of another vhost) is not one here */
+	assert_refused(
+	    check("{}", "{'users': {'bob': {'admin': true, 'active': true}}}",
+		  "[{'op': 'update', 'type': 'user', 'key': 'bob', 'fields': {'admin': {'from': true, "
+		  "'to': false}}}]",
+		  "root@other.test", false, &err),
+	    &err);
+	assert_mentions(&err, "without an active admin");
+}
+
 static void test_no_users_section_nothing_to_guard(void **state)
 {
 	struct msg_err err;
@@ -358,6 +404,8 @@ int main(void)
 	    T(test_new_admin_replacing_the_old_passes),
 	    T(test_reactivated_admin_counts_as_active),
 	    T(test_exclusive_plan_that_retires_the_acting_admin_refused),
+	    T(test_deletions_count_and_spare_the_acting_admin),
+	    T(test_the_acting_account_counts_as_an_admin),
 	    T(test_no_users_section_nothing_to_guard),
 	    T(test_digest_ignores_key_order),
 	    T(test_digest_changes_with_a_field),

@@ -349,11 +349,28 @@ static void test_fields_the_driver_cannot_read(void **state)
 			    "user bob display_name \"Robert\" \"Bob\"");
 	d = json_array_get(json_object_get(r, "deviations"), 0);
 	assert_string_equal(json_string_value(json_object_get(d, "path")), "users.list[0]");
-	assert_true(starts_with(json_string_value(json_object_get(d, "reason")),
-				"not in the snapshot (config-managed on ejabberd: ejabberd.yml: acl admin"));
+	assert_true(
+	    starts_with(json_string_value(json_object_get(d, "reason")),
+			"not in the snapshot (config-managed on ejabberd: ejabberd.yml: an ACL listing the "
+			"admin JIDs"));
 	d = json_array_get(json_object_get(r, "deviations"), 1);
 	assert_true(starts_with(json_string_value(json_object_get(d, "reason")),
 				"not in the snapshot (unsupported on ejabberd: "));
+}
+
+/* An export made with config_fragment reads ejabberd's admin rights: then they are compared. */
+static void test_admin_rights_an_export_read(void **state)
+{
+	json_t *r;
+
+	(void)state;
+	r = run_check(
+	    "ejabberd",
+	    "{'version': 1, 'server': 'example.test', 'users': {'manage': 'listed', 'list': ["
+	    "{'id': 'bob', 'admin': false, 'active': true}, {'id': 'eve', 'admin': true, 'active': true}]}}",
+	    "{'version': 1, 'server': 'example.test', 'users': {'list': [{'id': 'bob', 'admin': true}, "
+	    "{'id': 'eve', 'admin': true}]}}");
+	assert_string_equal(summary(r), "user bob admin true false");
 }
 
 static void test_policy_for_another_server(void **state)
@@ -389,6 +406,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_sections_the_body_holds_are_compared, release_all),
 	    cmocka_unit_test_teardown(test_unknown_driver_and_missing_sections, release_all),
 	    cmocka_unit_test_teardown(test_fields_the_driver_cannot_read, release_all),
+	    cmocka_unit_test_teardown(test_admin_rights_an_export_read, release_all),
 	    cmocka_unit_test_teardown(test_policy_for_another_server, release_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
