@@ -125,12 +125,14 @@ emu_writes() { emu GET /_emu/requests | python3 -c 'import json,sys; print(json.
 
 # start_synapse_emu [extra flags]: starts the emulator on a free loopback port, writes tokens and a
 # contexts file with: emu (admin), user (non-admin token), badtoken, down (nothing listens), envtok.
+# Its server name is example.test, or $EMU_SERVER_NAME when set.
 start_synapse_emu() {
+	_sn=${EMU_SERVER_NAME:-example.test}
 	umask 077
 	printf 'syt_admin_%s\n' "$$" >"$T/admin.token"
 	printf 'syt_alice_%s\n' "$$" >"$T/user.token"
 	printf 'syt_bogus_token\n' >"$T/bad.token"
-	python3 "$TOP/tests/emu/synapse_emu.py" --port 0 --port-file "$T/port" --server-name example.test \
+	python3 "$TOP/tests/emu/synapse_emu.py" --port 0 --port-file "$T/port" --server-name "$_sn" \
 		--admin-token-file "$T/admin.token" --user-token-file "$T/user.token" "$@" >"$T/emu.log" 2>&1 &
 	EMU_PID=$!
 	i=0
@@ -145,31 +147,31 @@ contexts:
   - name: emu
     driver: synapse
     url: $EMU_URL
-    server: example.test
+    server: $_sn
     token_file: $T/admin.token
     retries: 2
     timeout: 10
   - name: user
     driver: synapse
     url: $EMU_URL
-    server: example.test
+    server: $_sn
     token_file: $T/user.token
   - name: badtoken
     driver: synapse
     url: $EMU_URL
-    server: example.test
+    server: $_sn
     token_file: $T/bad.token
   - name: down
     driver: synapse
     url: http://127.0.0.1:1
-    server: example.test
+    server: $_sn
     token_file: $T/admin.token
     retries: 1
     connect_timeout: 2
   - name: envtok
     driver: synapse
     url: $EMU_URL
-    server: example.test
+    server: $_sn
     token_env: MSGADM_TEST_TOKEN
 CFG
 	chmod 600 "$MSGADM_CONFIG"
