@@ -28,7 +28,10 @@ static bool is_block(const json_t *v)
  * read from the server cannot move the cursor or pass for a line of the plan. */
 static void print_line(FILE *out, const char *mark, const char *line, size_t len)
 {
-	fprintf(out, "        %s", mark);
+	/* a block's removed and added lines take the colours of removals and additions */
+	const char *on = mark[0] == '-' || mark[0] == '+' ? color_mark(mark[0]) : "";
+
+	fprintf(out, "        %s%s", on, mark);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)line[i];
 
@@ -37,7 +40,7 @@ static void print_line(FILE *out, const char *mark, const char *line, size_t len
 		else
 			fputc(c, out);
 	}
-	fputc('\n', out);
+	fprintf(out, "%s\n", on[0] != '\0' ? color_end() : "");
 }
 
 /* The lines of text, split in place; *n gets their number. */
@@ -218,8 +221,9 @@ void plan_print(FILE *out, const json_t *plan)
 			continue;
 		if (findings++ == 0)
 			fputs("\nFindings:\n", out);
-		fprintf(out, "  ? %s: %s\n", json_string_value(json_object_get(c, "path")),
-			json_string_value(json_object_get(c, "message")));
+		fprintf(out, "  %s? %s: %s%s\n", color_mark('~'),
+			json_string_value(json_object_get(c, "path")),
+			json_string_value(json_object_get(c, "message")), color_end());
 	}
 	if (json_array_size(notes) > (size_t)(apply_notes + findings))
 		fputs("\nNot changed by apply:\n", out);

@@ -99,6 +99,10 @@ test_expect_success 'registration open: the block changes line by line, and in-b
 	grep_in "$T/stdout" "~ ejabberd_config registration" &&
 	grep_in "$T/stdout" "        -     deny: all" && grep_in "$T/stdout" "        +     allow: all" &&
 	grep_in "$T/stdout" "Plan: 0 to add, 1 to change, 0 to deactivate/delete." &&
+	esc=$(printf "\033") &&
+	expect_status 0 plan -f "$T/p.yaml" --color=always &&
+	grep_in "$T/stdout" "        ${esc}[31m-     deny: all${esc}[0m" &&
+	grep_in "$T/stdout" "        ${esc}[32m+     allow: all${esc}[0m" &&
 	expect_status 0 -v apply -f "$T/p.yaml" --yes &&
 	grep_in "$T/stderr" "/api/reload_config" && not_in "$T/stderr" "stop_s2s_connections" &&
 	xmpp_register newbie newbie-pw && ej_exists newbie &&
