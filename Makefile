@@ -20,7 +20,7 @@ SCHEMAS   = policy config
 LIB_OBJS  = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(SCHEMAS:%=$(BUILD)/obj/gen/%_schema.o)
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
-TOOL_BINS = $(BUILD)/tests/tools/json-validate
+TOOL_BINS = $(BUILD)/tests/tools/json-validate $(BUILD)/tests/tools/ej-reply-map
 
 .SECONDARY:
 .PHONY: all deps check test unit e2e demo bench install completions man clean format

@@ -2,22 +2,16 @@
 # Every error shape of a real ejabberd 23.01 that msgadm can meet (OBSERVED-23.01.md, "Errors"),
 # through msgadm: its message and exit status, and that the server was left as it was.
 #
-# Shapes msgadm cannot produce, and why (their mapping is tested in tests/unit/test_ejabberd_parse.c):
-#   - no credentials at all (403 code 32): msgadm always sends the context's credentials. The same
-#     403 code 32 answers an account without admin rights and a token without the admin scope: tested.
-#   - a bad Basic header (401 code 10): msgadm builds the header itself and refuses, before any request,
-#     a token file that is not JID:PASSWORD (exit 78): tested.
-#   - malformed JSON ("400 Bad Request"), an empty body (HTML page), a missing or unknown argument
-#     ("Request have missing argument: host"), a non-integer argument: msgadm always sends a JSON object
-#     with exactly the arguments each command takes.
-#   - register of an existing account (409 code 10090): msgadm registers only accounts it has just
-#     read as missing: `user create` refuses an existing one, and a saved plan whose state changed is
-#     refused (both tested); the 409 could only come from a registration racing msgadm's own.
+# Shapes msgadm's requests never provoke are provoked with curl in t1025-ejabberd-replies.sh, and
+# each real reply is read there by the driver's own mapping: no credentials (403 code 32), malformed
+# JSON ("400 Bad Request"), an empty body (HTML page), a missing or unknown argument, a non-integer
+# argument, register of an existing account (409 code 10090; msgadm registers only accounts it has
+# just read as missing, and `user create` refuses an existing one: tested here), an unknown endpoint.
+# Not provoked anywhere:
 #   - change_password of an unknown account (404 "unknown_user"), set_vcard storing a vCard for a
 #     missing account, ban_account creating one: msgadm checks that the account exists first (tested).
-#   - bad room option or stats name (500 "internal_error"), delete_old_mam_messages with a bad type:
-#     msgadm calls none of these; the one "internal_error" it meets, a command whose module is missing
-#     (get_vcard without mod_vcard), is tested.
+#   - bad room option or stats name (500 "internal_error"): the same shape as the "internal_error" of
+#     a command whose module is missing (get_vcard without mod_vcard), which is tested here.
 #   - /oauth/token dropping the connection on a wrong password: msgadm never asks for tokens.
 . "$(dirname "$0")/lib.sh"
 # the restarted instance below is stopped by this hook, before the harness's own (see harness.sh)
