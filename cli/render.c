@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "table.h"
 
 static const char *str_or(const json_t *obj, const char *key, const char *fallback)
 {
@@ -12,23 +13,32 @@ static const char *str_or(const json_t *obj, const char *key, const char *fallba
 
 void render_users_table(FILE *out, const json_t *users)
 {
+	static const char *const with_email_column[] = {"ID",	  "DISPLAY NAME", "ADMIN",
+							"ACTIVE", "EMAIL",	  NULL};
+	static const char *const without_email_column[] = {"ID", "DISPLAY NAME", "ADMIN", "ACTIVE", NULL};
+	struct table *t;
 	int with_email = 0;
 	json_t *u;
 	size_t i;
 
 	/* the e-mail column only when it was fetched (user list --email) */
 	json_array_foreach(users, i, u) with_email |= json_object_get(u, "email") != NULL;
-	fprintf(out, "%-24s %-28s %-5s %-6s%s\n", "ID", "DISPLAY NAME", "ADMIN", "ACTIVE",
-		with_email ? " EMAIL" : "");
+	t = table_new(with_email ? with_email_column : without_email_column);
 	json_array_foreach(users, i, u)
 	{
-		fprintf(out, "%-24s %-28s %-5s %-6s", str_or(u, "id", "?"), str_or(u, "display_name", "-"),
-			json_is_true(json_object_get(u, "admin")) ? "yes" : "no",
-			json_is_true(json_object_get(u, "active")) ? "yes" : "no");
-		if (with_email)
-			fprintf(out, " %s", str_or(u, "email", "-"));
-		fputc('\n', out);
+		const json_t *admin = json_object_get(u, "admin");
+		/* a server that keeps admins in its configuration may not say: "-", never a guess */
+		const char *row[] = {str_or(u, "id", "?"), str_or(u, "display_name", "-"),
+				     admin == NULL	   ? "-"
+				     : json_is_true(admin) ? "yes"
+							   : "no",
+				     json_is_true(json_object_get(u, "active")) ? "yes" : "no",
+				     str_or(u, "email", "-")};
+
+		table_add(t, row);
 	}
+	table_print(out, t);
+	table_free(t);
 }
 
 void render_fields(FILE *out, const json_t *obj)
@@ -48,22 +58,27 @@ void render_fields(FILE *out, const json_t *obj)
 
 void render_tokens_table(FILE *out, const json_t *tokens)
 {
-	json_t *t;
+	static const char *const headers[] = {"NAME", ">USES", ">USED", "EXPIRES", NULL};
+	struct table *t = table_new(headers);
+	json_t *tok;
 	size_t i;
 
-	fprintf(out, "%-32s %-9s %-6s %s\n", "NAME", "USES", "USED", "EXPIRES");
-	json_array_foreach(tokens, i, t)
+	json_array_foreach(tokens, i, tok)
 	{
-		char uses[32];
-		const json_t *u = json_object_get(t, "uses");
+		char uses[32], used[32];
+		const json_t *u = json_object_get(tok, "uses");
 
 		if (json_is_integer(u))
 			snprintf(uses, sizeof(uses), "%" JSON_INTEGER_FORMAT, json_integer_value(u));
 		else
 			strcpy(uses, "unlimited");
-		fprintf(out, "%-32s %-9s %-6" JSON_INTEGER_FORMAT " %s\n", str_or(t, "name", "?"), uses,
-			json_integer_value(json_object_get(t, "used")), str_or(t, "expires", "never"));
+		snprintf(used, sizeof(used), "%" JSON_INTEGER_FORMAT,
+			 json_integer_value(json_object_get(tok, "used")));
+		table_add(t, (const char *const[]){str_or(tok, "name", "?"), uses, used,
+						   str_or(tok, "expires", "never")});
 	}
+	table_print(out, t);
+	table_free(t);
 }
 
 static int by_key(const void *a, const void *b)

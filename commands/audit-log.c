@@ -5,6 +5,7 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "table.h"
 #include "exitcode.h"
 
 static const char *str(const json_t *obj, const char *key)
@@ -98,26 +99,36 @@ static void print_records(FILE *out, const json_t *records)
 {
 	static const char *const ops[][2] = {
 	    {"create", "+"}, {"update", "~"}, {"reactivate", "~"}, {"deactivate", "-"}, {"delete", "-"}};
+	static const char *const headers[] = {"TIME", "USER", "CONTEXT", "OUTCOME", "CHANGE", NULL};
+	struct table *t = table_new(headers);
 	const json_t *r;
 	size_t i;
 
-	fprintf(out, "%-20s  %-10s  %-10s  %-14s  %s\n", "TIME", "USER", "CONTEXT", "OUTCOME", "CHANGE");
 	json_array_foreach(records, i, r)
 	{
 		const json_t *c = json_object_get(r, "change");
 		const char *op = str(c, "op"), *sign = "?";
+		char *change = NULL;
+		size_t len = 0;
+		FILE *text = open_memstream(&change, &len);
 
 		for (size_t k = 0; op != NULL && k < sizeof(ops) / sizeof(ops[0]); k++)
 			if (strcmp(op, ops[k][0]) == 0)
 				sign = ops[k][1];
-		fprintf(out, "%-20s  %-10s  %-10s  %-14s  %s %s %s", str(r, "time"), str(r, "user"),
-			str(r, "context"), str(r, "outcome"), sign, str(c, "type"), str(c, "key"));
-		if (op != NULL && strcmp(op, "create") != 0 && strcmp(op, "update") != 0)
-			fprintf(out, " (%s)", op);
-		if (str(r, "message") != NULL)
-			fprintf(out, ": %s", str(r, "message"));
-		fputc('\n', out);
+		if (text != NULL) {
+			fprintf(text, "%s %s %s", sign, str(c, "type"), str(c, "key"));
+			if (op != NULL && strcmp(op, "create") != 0 && strcmp(op, "update") != 0)
+				fprintf(text, " (%s)", op);
+			if (str(r, "message") != NULL)
+				fprintf(text, ": %s", str(r, "message"));
+			fclose(text);
+		}
+		table_add(t, (const char *const[]){str(r, "time"), str(r, "user"), str(r, "context"),
+						   str(r, "outcome"), change});
+		free(change);
 	}
+	table_print(out, t);
+	table_free(t);
 }
 
 static int exec_audit_log(struct cli *cli, const struct cmd_args *args)

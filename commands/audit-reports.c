@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "table.h"
 #include "exitcode.h"
 
 static const char *str_or(const json_t *obj, const char *key, const char *fallback)
@@ -12,25 +13,33 @@ static const char *str_or(const json_t *obj, const char *key, const char *fallba
 
 static void render_reports(FILE *out, const json_t *reports)
 {
+	static const char *const headers[] = {">ID",	"TIME",	  "ROOM",   "REPORTER",
+					      "SENDER", ">SCORE", "REASON", NULL};
+	struct table *t;
 	const json_t *r;
 	size_t i;
 
-	fprintf(out, "%6s  %-20s  %-28s  %-24s  %-24s  %5s  %s\n", "ID", "TIME", "ROOM", "REPORTER", "SENDER",
-		"SCORE", "REASON");
+	if (json_array_size(reports) == 0) {
+		fprintf(out, "(no event reports)\n");
+		return;
+	}
+	t = table_new(headers);
 	json_array_foreach(reports, i, r)
 	{
 		const json_t *score = json_object_get(r, "score");
-		char sc[24] = "-";
+		char sc[24] = "-", id[24];
 
 		if (json_is_integer(score))
 			snprintf(sc, sizeof(sc), "%" JSON_INTEGER_FORMAT, json_integer_value(score));
-		fprintf(out, "%6" JSON_INTEGER_FORMAT "  %-20s  %-28s  %-24s  %-24s  %5s  %s\n",
-			json_integer_value(json_object_get(r, "id")), str_or(r, "time", "?"),
-			str_or(r, "room_alias", str_or(r, "room_id", "?")), str_or(r, "reporter", "?"),
-			str_or(r, "sender", "-"), sc, str_or(r, "reason", "-"));
+		snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT,
+			 json_integer_value(json_object_get(r, "id")));
+		table_add(t, (const char *const[]){id, str_or(r, "time", "?"),
+						   str_or(r, "room_alias", str_or(r, "room_id", "?")),
+						   str_or(r, "reporter", "?"), str_or(r, "sender", "-"), sc,
+						   str_or(r, "reason", "-")});
 	}
-	if (json_array_size(reports) == 0)
-		fprintf(out, "(no event reports)\n");
+	table_print(out, t);
+	table_free(t);
 }
 
 /* The context's driver, from the configuration alone: "not available" needs no connection. */

@@ -2,22 +2,28 @@
 #include <string.h>
 
 #include "cli.h"
+#include "table.h"
 
+/* The current context is marked with "*" before its name, as git marks the current branch. */
 static void print_contexts(FILE *out, const json_t *list)
 {
+	static const char *const headers[] = {"  NAME", "DRIVER", "SERVER", "URL", NULL};
+	struct table *t = table_new(headers);
 	json_t *c;
 	size_t i;
 
-	fprintf(out, "  %-16s %-10s %-28s %s\n", "NAME", "DRIVER", "SERVER", "URL");
 	json_array_foreach(list, i, c)
 	{
-		fprintf(out, "%c %-16s %-10s %-28s %s\n",
-			json_is_true(json_object_get(c, "current")) ? '*' : ' ',
-			json_string_value(json_object_get(c, "name")),
-			json_string_value(json_object_get(c, "driver")),
-			json_string_value(json_object_get(c, "server")),
-			json_string_value(json_object_get(c, "url")));
+		char name[256];
+
+		snprintf(name, sizeof(name), "%c %s", json_is_true(json_object_get(c, "current")) ? '*' : ' ',
+			 json_string_value(json_object_get(c, "name")));
+		table_add(t, (const char *const[]){name, json_string_value(json_object_get(c, "driver")),
+						   json_string_value(json_object_get(c, "server")),
+						   json_string_value(json_object_get(c, "url"))});
 	}
+	table_print(out, t);
+	table_free(t);
 }
 
 static int exec_context_list(struct cli *cli, const struct cmd_args *args)

@@ -3,6 +3,7 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "table.h"
 #include "exitcode.h"
 #include "policy.h"
 
@@ -14,15 +15,19 @@ static const char *str_or(const json_t *obj, const char *key, const char *fallba
 
 static void render_report(FILE *out, const json_t *report)
 {
+	static const char *const headers[] = {"SCOPE", "RULE", "CUTOFF", "STATUS", "MESSAGE", NULL};
+	struct table *t = table_new(headers);
 	json_t *r;
 	size_t i;
 
-	fprintf(out, "%-36s %-20s %-20s %-16s %s\n", "SCOPE", "RULE", "CUTOFF", "STATUS", "MESSAGE");
 	json_array_foreach(report, i, r)
 	{
-		fprintf(out, "%-36s %-20s %-20s %-16s %s\n", str_or(r, "scope", "?"), str_or(r, "rule", "?"),
-			str_or(r, "cutoff", "-"), str_or(r, "status", "?"), str_or(r, "message", ""));
+		table_add(t, (const char *const[]){str_or(r, "scope", "?"), str_or(r, "rule", "?"),
+						   str_or(r, "cutoff", "-"), str_or(r, "status", "?"),
+						   str_or(r, "message", "")});
 	}
+	table_print(out, t);
+	table_free(t);
 }
 
 /* Each purge asked for goes to the audit log, as apply's changes do. */

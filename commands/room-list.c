@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "table.h"
 #include "exitcode.h"
 
 static const char *str_or(const json_t *obj, const char *key, const char *fallback)
@@ -12,17 +13,23 @@ static const char *str_or(const json_t *obj, const char *key, const char *fallba
 
 static void render_rooms(FILE *out, const json_t *rooms)
 {
+	static const char *const headers[] = {"ID", "ALIAS", "NAME", ">MEMBERS", "ACL", NULL};
+	struct table *t = table_new(headers);
 	json_t *r;
 	size_t i;
 
-	fprintf(out, "%-36s %-28s %-24s %7s %s\n", "ID", "ALIAS", "NAME", "MEMBERS", "ACL");
 	json_array_foreach(rooms, i, r)
 	{
-		fprintf(out, "%-36s %-28s %-24s %7" JSON_INTEGER_FORMAT " %s\n", str_or(r, "id", "?"),
-			str_or(r, "alias", "-"), str_or(r, "name", "-"),
-			json_integer_value(json_object_get(r, "members")),
-			json_is_object(json_object_get(r, "server_acl")) ? "yes" : "no");
+		char members[32];
+
+		snprintf(members, sizeof(members), "%" JSON_INTEGER_FORMAT,
+			 json_integer_value(json_object_get(r, "members")));
+		table_add(t, (const char *const[]){
+				 str_or(r, "id", "?"), str_or(r, "alias", "-"), str_or(r, "name", "-"),
+				 members, json_is_object(json_object_get(r, "server_acl")) ? "yes" : "no"});
 	}
+	table_print(out, t);
+	table_free(t);
 }
 
 static int exec_room_list(struct cli *cli, const struct cmd_args *args)

@@ -1,9 +1,11 @@
 /* msgadm server info: version and what the driver can manage. */
 #include "cli.h"
+#include "table.h"
 
 static void print_info(FILE *out, const json_t *info)
 {
 	const json_t *caps = json_object_get(info, "capabilities");
+	struct table *t;
 	json_t *c;
 	size_t i;
 
@@ -12,13 +14,16 @@ static void print_info(FILE *out, const json_t *info)
 		json_string_value(json_object_get(info, "server")),
 		json_string_value(json_object_get(info, "url")));
 	render_fields(out, json_object_get(info, "reported"));
-	fprintf(out, "\n%-28s %-15s %s\n", "POLICY FIELD", "LEVEL", "HOW");
+	fputc('\n', out);
+	t = table_new((const char *const[]){"POLICY FIELD", "LEVEL", "HOW", NULL});
 	json_array_foreach(caps, i, c)
 	{
-		fprintf(out, "%-28s %-15s %s\n", json_string_value(json_object_get(c, "path")),
-			json_string_value(json_object_get(c, "level")),
-			json_string_value(json_object_get(c, "note")));
+		table_add(t, (const char *const[]){json_string_value(json_object_get(c, "path")),
+						   json_string_value(json_object_get(c, "level")),
+						   json_string_value(json_object_get(c, "note"))});
 	}
+	table_print(out, t);
+	table_free(t);
 }
 
 static int exec_server_info(struct cli *cli, const struct cmd_args *args)

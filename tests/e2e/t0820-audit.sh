@@ -114,7 +114,7 @@ test_expect_success 'audit log shows a table, and -o json the records' '
 	grep_in "$T/stdout" "TIME" &&
 	grep_in "$T/stdout" "+ user judy" &&
 	grep_in "$T/stdout" "- token old-token (delete)" &&
-	grep_in "$T/stdout" "failed          + user kim: " &&
+	grep -Eq "  failed +\+ user kim: " "$T/stdout" &&
 	expect_status 0 -o json audit log &&
 	python3 -c "import json,sys; r=json.load(open(sys.argv[1])); assert len(r) == 8 and r[0][\"change\"][\"key\"] == \"onboarding-q1\", r" "$T/stdout"
 '
