@@ -161,6 +161,15 @@ static json_t *os_user(void)
 	return json_string(pw != NULL ? pw->pw_name : fallback);
 }
 
+/* Under sudo, root acts for someone: sudo names them in SUDO_USER. Only root's record gets it (anyone
+ * else could set the variable), and it says what sudo said, not who typed. */
+static const char *sudo_user(void)
+{
+	const char *name = getenv("SUDO_USER");
+
+	return getuid() == 0 && name != NULL && *name != '\0' && strlen(name) < 256 ? name : NULL;
+}
+
 int audit_open(const struct context *ctx, const char *driver, const char *digest, struct audit_log **out,
 	       struct msg_err *err)
 {
@@ -197,9 +206,9 @@ int audit_open(const struct context *ctx, const char *driver, const char *digest
 	if (tail_hash(log, hex, err) != 0)
 		goto fail; /* closing the descriptor releases the lock */
 	flock(log->fd, LOCK_UN);
-	log->base =
-	    json_pack("{s:o,s:i,s:s,s:s,s:s,s:s?}", "user", os_user(), "uid", (int)getuid(), "context",
-		      ctx->name, "server", ctx->server, "driver", driver ? driver : "", "digest", digest);
+	log->base = json_pack("{s:o,s:i,s:s?,s:s,s:s,s:s,s:s?}", "user", os_user(), "uid", (int)getuid(),
+			      "sudo_user", sudo_user(), "context", ctx->name, "server", ctx->server, "driver",
+			      driver ? driver : "", "digest", digest);
 	if (log->base == NULL) {
 		err_set(err, EXIT_FAILURE_, "out of memory");
 		goto fail;

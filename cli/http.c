@@ -199,6 +199,8 @@ done:
 	return rc;
 }
 
+#define BASIC_PASSWORD_MIN 12
+
 /* Basic: splits "user:password" (at the first colon: a JID has none) into its parts and their base64
  * form, all kept for redaction. Messages never quote the token: it may be mistyped secret text. */
 static int split_basic(struct http_client *c, struct msg_err *err)
@@ -214,6 +216,13 @@ static int split_basic(struct http_client *c, struct msg_err *err)
 		return err_set(err, EXIT_CONFIG,
 			       "auth: basic: the user name in the token file must be the full JID "
 			       "(admin@example.test:secret), not a bare name");
+	/* a short password is guessable, and traces hide it wherever its text occurs: "x" would blank
+	 * every x of a trace */
+	if (strlen(colon + 1) < BASIC_PASSWORD_MIN)
+		return err_set(err, EXIT_CONFIG,
+			       "auth: basic: the password in the token file is shorter than %d characters; "
+			       "give the admin account a longer one",
+			       BASIC_PASSWORD_MIN);
 	if (n > (size_t)INT32_MAX / 2)
 		return err_set(err, EXIT_CONFIG, "the token is too long");
 	c->auth_user = strndup(c->token, (size_t)(colon - c->token));

@@ -123,8 +123,15 @@ static void print_records(FILE *out, const json_t *records)
 				fprintf(text, ": %s", str(r, "message"));
 			fclose(text);
 		}
-		table_add(t, (const char *const[]){str(r, "time"), str(r, "user"), str(r, "context"),
-						   str(r, "outcome"), change});
+		char user[300];
+
+		if (str(r, "sudo_user") != NULL)
+			snprintf(user, sizeof(user), "%s (sudo %s)", str(r, "user") ? str(r, "user") : "-",
+				 str(r, "sudo_user"));
+		else
+			snprintf(user, sizeof(user), "%s", str(r, "user") ? str(r, "user") : "-");
+		table_add(t, (const char *const[]){str(r, "time"), user, str(r, "context"), str(r, "outcome"),
+						   change});
 		free(change);
 	}
 	table_print(out, t);

@@ -251,3 +251,15 @@ test_expect_success 'audit_log must be an absolute path (78)' '
 	MSGADM_CONFIG="$T/rel.yaml" expect_status 78 --context dirlog user create x &&
 	grep_in "$T/stderr" "audit_log: must be an absolute path"
 '
+# Under sudo root acts for someone: the record says whom sudo named; nobody else's SUDO_USER counts.
+test_expect_success 'as root under sudo the record and the table name the sudo user' '
+	XDG_STATE_HOME="$T/sudo" SUDO_USER=olga expect_status 0 user update nina --display-name "Nina N" &&
+	XDG_STATE_HOME="$T/sudo" expect_status 0 -o json audit log &&
+	if [ "$(id -u)" = 0 ]; then
+		grep_in "$T/stdout" "\"sudo_user\": \"olga\"" &&
+		XDG_STATE_HOME="$T/sudo" expect_status 0 audit log && grep_in "$T/stdout" "root (sudo olga)"
+	else
+		not_in "$T/stdout" "sudo_user"
+	fi &&
+	XDG_STATE_HOME="$T/sudo" expect_status 0 audit verify
+'

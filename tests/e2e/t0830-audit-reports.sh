@@ -139,7 +139,7 @@ test_expect_success 'a next_token that does not move forward is 76, not an endle
 '
 
 test_expect_success 'ejabberd: "not available", decided from the context without connecting' '
-	printf "admin@example.test:secret" >"$T/ej.basic" && chmod 600 "$T/ej.basic" &&
+	printf "admin@example.test:not-the-secret" >"$T/ej.basic" && chmod 600 "$T/ej.basic" &&
 	cat >>"$MSGADM_CONFIG" <<-CFG &&
 	  - name: ej
 	    driver: ejabberd

@@ -49,12 +49,13 @@ token() {
 		python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])'
 }
 
-ejabberd_api main register '{"user": "eve", "host": "example.test", "password": "eve-pw"}' >/dev/null &&
+ejabberd_api main register '{"user": "eve", "host": "example.test", "password": "eve-long-password"}' >/dev/null &&
 	ejabberd_api main register '{"user": "alice", "host": "example.test", "password": "alice-pw"}' >/dev/null ||
 	say "not ok - registering eve and alice"
-secret eve "eve@example.test:eve-pw"
+secret eve "eve@example.test:eve-long-password"
 secret wrongpw "admin@example.test:wrong-password"
-secret nobody "nobody@example.test:whatever"
+secret nobody "nobody@example.test:whatever-password"
+secret short "admin@example.test:short-pw"
 secret bare "admin:$EJ_ADMIN_PASSWORD"
 secret nocolon "admin@example.test"
 secret garbage "not-a-token"
@@ -66,6 +67,7 @@ cp "$EJ_BASIC_FILE" "$T/admin.secret"
 context eve basic eve
 context wrongpw basic wrongpw
 context nobody basic nobody
+context short basic short
 context bare basic bare
 context nocolon basic nocolon
 context garbage bearer garbage
@@ -127,7 +129,10 @@ test_expect_success 'Basic credentials that are not JID:PASSWORD never leave msg
 	not_in "$T/stderr" "> POST" && not_in "$T/stderr" "$EJ_ADMIN_PASSWORD" &&
 	expect_status 78 -v --context nocolon user list &&
 	grep_in "$T/stderr" "auth: basic needs the token file to hold user:password" &&
-	not_in "$T/stderr" "> POST"
+	not_in "$T/stderr" "> POST" &&
+	expect_status 78 -v --context short user list &&
+	grep_in "$T/stderr" "the password in the token file is shorter than 12 characters" &&
+	not_in "$T/stderr" "> POST" && not_in "$T/stderr" "short-pw"
 '
 
 # --- the context points elsewhere

@@ -120,7 +120,7 @@ test_expect_success 'no retention.default: nothing to do, exit 0, nothing delete
 	test "$(tr -d " \n" <"$T/stdout")" = "[]" && test "$(archive_count all)" -eq 3
 '
 test_expect_success 'a wrong password: exit 77, no report' '
-	printf "admin@example.test:wrong" >"$T/bad.basic" && chmod 600 "$T/bad.basic" &&
+	printf "admin@example.test:wrong-password" >"$T/bad.basic" && chmod 600 "$T/bad.basic" &&
 	sed "s#token_file: .*#token_file: $T/bad.basic#" "$MSGADM_CONFIG" >"$T/bad.yaml" &&
 	MSGADM_CONFIG="$T/bad.yaml" expect_status 77 retention enforce -f "$T/p1.yaml" &&
 	test "$(archive_count all)" -eq 3

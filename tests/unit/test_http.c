@@ -725,9 +725,9 @@ static void keep_alive_one_connection(void **state)
 
 /* ---- HTTP Basic (ejabberd: the token file holds jid:password) ---- */
 
-#define BASIC_CRED "admin@example.test:s3cr3t-pw"
-#define BASIC_PW   "s3cr3t-pw"
-#define BASIC_B64  "YWRtaW5AZXhhbXBsZS50ZXN0OnMzY3IzdC1wdw==" /* base64 of BASIC_CRED */
+#define BASIC_CRED "admin@example.test:s3cr3t-password"
+#define BASIC_PW   "s3cr3t-password"
+#define BASIC_B64  "YWRtaW5AZXhhbXBsZS50ZXN0OnMzY3IzdC1wYXNzd29yZA==" /* base64 of BASIC_CRED */
 
 static void basic_on(struct fix *f)
 {
@@ -816,7 +816,7 @@ static void expect_basic_refused(const char *token, const char *text)
 static void basic_credentials_checked(void **state)
 {
 	struct http_config cfg = {.base_url = "http://127.0.0.1:1",
-				  .token = "admin@example.test:pass word",
+				  .token = "admin@example.test:pass word phrase",
 				  .auth = HTTP_AUTH_BASIC};
 	struct msg_err err = {0};
 	struct http_client *c;
@@ -826,7 +826,10 @@ static void basic_credentials_checked(void **state)
 	expect_basic_refused("admin@example.test:", "to hold user:password");
 	expect_basic_refused(":pw", "to hold user:password");
 	expect_basic_refused("admin:pw", "must be the full JID");
-	expect_basic_refused("admin@example.test:p\tw", "control characters");
+	expect_basic_refused("admin@example.test:pw-long\tenough-pw", "control characters");
+	/* short: guessable, and hiding "pw" in traces would blank unrelated text */
+	expect_basic_refused("admin@example.test:pw", "shorter than 12 characters");
+	expect_basic_refused("admin@example.test:pw-11-char", "shorter than 12 characters");
 	/* a password may hold spaces (Basic encodes it); a bearer token may not */
 	c = http_client_new(&cfg, &err);
 	assert_non_null(c);
