@@ -125,6 +125,10 @@ struct driver {
 	int (*list_event_reports)(struct session *s, const json_t *filter, json_t **reports,
 				  struct msg_err *err);
 
+	/* Optional: adds to an exported policy document what the driver can read beyond users and
+	 * tokens (ejabberd: the sections it keeps in config_fragment). */
+	int (*export_sections)(struct session *s, json_t *doc, struct msg_err *err);
+
 	/* For CAP_CONFIG sections: the server configuration fragment that would hold `section` of the
 	 * policy (e.g. "federation"), as text; NULL when the driver has nothing to render. */
 	char *(*render_config)(const char *section, const json_t *value);

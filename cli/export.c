@@ -74,6 +74,8 @@ int export_policy(struct session *s, json_t **policy, struct msg_err *err)
 		json_object_set_new(doc, "invites", json_pack("{s:o}", "tokens", list));
 		free(keys);
 	}
+	if (d->export_sections != NULL && d->export_sections(s, doc, err) != 0)
+		goto fail;
 	json_decref(users);
 	json_decref(tokens);
 	*policy = doc;

@@ -467,5 +467,6 @@ const struct driver drv_ejabberd = {
     .reactivate_user = ejabberd_reactivate_user,
     .delete_user = ejabberd_delete_user,
     .render_config = ejabberd_render_config,
+    .export_sections = ejabberd_export_sections,
     .enforce_retention = ejabberd_enforce_retention,
 };

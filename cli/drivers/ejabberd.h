@@ -85,6 +85,8 @@ int ej_config_read_registration(struct session *s, const json_t *policy, json_t 
 int ej_config_read_federation(struct session *s, const json_t *policy, json_t **desired, json_t **actual,
 			      json_t *notes, struct msg_err *err);
 int ej_config_apply(struct session *s, const json_t *change, struct msg_err *err);
+/* invites.registration and federation read back from config_fragment (ejabberd_export.c). */
+int ejabberd_export_sections(struct session *s, json_t *doc, struct msg_err *err);
 
 /* The context's config_fragment file (ejabberd_fragment.c); the markers are described in
  * ejabberd_config.c and must not change: other tools and the admin's own scripts look for them. */

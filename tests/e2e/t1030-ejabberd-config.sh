@@ -110,6 +110,21 @@ test_expect_success 'registration open: the block changes line by line, and in-b
 	outside "$EJ_FRAGMENT" | head -n "$(wc -l <"$T/admin-lines")" | cmp - "$T/admin-lines" &&
 	run plan -f "$T/p.yaml" --detailed-exitcode
 '
+test_expect_success 'export reads both blocks back as the policy values they came from, and plans back to nothing' '
+	expect_status 0 export && cp "$T/stdout" "$T/export.yaml" &&
+	grep_in "$T/export.yaml" "registration: open" &&
+	grep_in "$T/export.yaml" "mode: allowlist" && grep_in "$T/export.yaml" "- bund.de" &&
+	grep_in "$T/export.yaml" "- partner.test" &&
+	expect_status 0 plan -f "$T/export.yaml" --detailed-exitcode &&
+	expect_status 0 --context nofrag export && not_in "$T/stdout" "registration" && not_in "$T/stdout" "federation"
+'
+test_expect_success 'a snapshot holds them: check of the policy passes, of another federation fails' '
+	expect_status 0 snapshot create --out "$T/snap.json" &&
+	expect_status 0 check -f "$T/p.yaml" --snapshot "$T/snap.json" &&
+	policy "$T/other.yaml" open allowlist bund.de &&
+	expect_status 2 check -f "$T/other.yaml" --snapshot "$T/snap.json" &&
+	grep_in "$T/stdout" "partners"
+'
 test_expect_success 'federation closed: the block is rewritten, open streams closed; the admin'\''s lines and the other block stay' '
 	sed -n "/^# BEGIN msgadm registration/,/^# END msgadm registration/p" "$EJ_FRAGMENT" >"$T/reg-block" &&
 	policy "$T/p.yaml" open closed &&
@@ -131,6 +146,12 @@ test_expect_success 'an edit inside a block is drift: plan --detailed-exitcode e
 	grep_in "$T/stdout" "~ ejabberd_config federation" && grep_in "$T/stdout" "        -     allow: all" &&
 	expect_status 0 apply -f "$T/p.yaml" --yes &&
 	run plan -f "$T/p.yaml" --detailed-exitcode
+'
+test_expect_success 'a block edited by hand is left out of export, not guessed at' '
+	cp "$EJ_FRAGMENT" "$T/saved" &&
+	sed -i "s/^# No federation/# No federation, by order of the board/" "$EJ_FRAGMENT" &&
+	expect_status 0 export && grep_in "$T/stdout" "registration: open" && not_in "$T/stdout" "federation" &&
+	cat "$T/saved" >"$EJ_FRAGMENT"
 '
 test_expect_success 'a saved plan is refused once a block changed since' '
 	policy "$T/p2.yaml" open allowlist bund.de &&

@@ -365,6 +365,59 @@ static void test_admins_block_not_msgadm_s(void **state)
 	}
 }
 
+/* Export reads each block back as the value that renders to exactly it, and nothing for a block
+ * that no value renders to. */
+static void test_export_reads_blocks_back(void **state)
+{
+	static const char *const values[][2] = {
+	    {"closed", "{'mode': 'closed'}"},
+	    {"token", "{'mode': 'open'}"},
+	    {"open", "{'mode': 'allowlist', 'partners': ['bund.de', 'partner.gov.nl']}"},
+	    {"closed", "{'mode': 'allowlist', 'partners': []}"},
+	};
+	struct context ctx = {.name = "t", .server = "example.test"};
+	struct session s = {.driver = &drv_ejabberd, .context = &ctx};
+	struct msg_err err = {0};
+	char path[128], text[2048];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/msgadm.yml", dir);
+	ctx.config_fragment = path;
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		json_t *reg = hold(json_string(values[i][0])), *fed = J(values[i][1]);
+		json_t *doc = hold(json_object());
+		char *rb = ej_config_block("invites.registration", reg),
+		     *fb = ej_config_block("federation", fed);
+
+		snprintf(text, sizeof(text),
+			 "# BEGIN msgadm registration\n%s\n# END msgadm registration\nkeep: me\n"
+			 "# BEGIN msgadm federation\n%s\n# END msgadm federation\n",
+			 rb, fb);
+		put_file(path, text, 0644);
+		assert_int_equal(ejabberd_export_sections(&s, doc, &err), 0);
+		assert_true(
+		    json_equal(json_object_get(json_object_get(doc, "invites"), "registration"), reg));
+		assert_true(json_equal(json_object_get(doc, "federation"), fed));
+		free(rb);
+		free(fb);
+	}
+	/* edited by hand: left out */
+	put_file(path,
+		 "# BEGIN msgadm federation\ns2s_access: all\n# END msgadm federation\n"
+		 "# BEGIN msgadm registration\naccess_rules:\n  msgadm_register:\n    allow: all\n"
+		 "# END msgadm registration\n",
+		 0644);
+	{
+		json_t *doc = hold(json_object());
+
+		assert_int_equal(ejabberd_export_sections(&s, doc, &err), 0);
+		assert_int_equal(json_object_size(doc), 0);
+	}
+	/* no config_fragment: nothing to read */
+	ctx.config_fragment = NULL;
+	assert_int_equal(ejabberd_export_sections(&s, hold(json_object()), &err), 0);
+}
+
 static void test_read_without_config_fragment(void **state)
 {
 	struct context ctx = {.name = "t", .server = "example.test"};
@@ -451,6 +504,7 @@ int main(void)
 	    T(test_blocks_rendered),
 	    T(test_admins_block),
 	    T(test_admins_block_not_msgadm_s),
+	    T(test_export_reads_blocks_back),
 	    T(test_read_without_config_fragment),
 	    T(test_read_with_config_fragment),
 	};
