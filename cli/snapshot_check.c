@@ -2,7 +2,9 @@
  * snapshot body is an export, so it becomes the canonical "actual" state; every change the engine
  * would plan is a deviation, and whatever the policy asks for that the snapshot cannot show is
  * reported as not in the snapshot rather than passing unseen. */
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "diff.h"
@@ -186,6 +188,63 @@ static void drop_unreadable_fields(const struct driver *d, json_t *desired, cons
 	}
 }
 
+static int by_text(const void *a, const void *b)
+{
+	return strcmp(json_string_value(*(json_t *const *)a), json_string_value(*(json_t *const *)b));
+}
+
+/* A sorted copy of an array of strings, or NULL when it holds anything else. */
+static json_t *sorted_names(const json_t *list)
+{
+	size_t n = json_array_size(list), i;
+	json_t **items = calloc(n + 1, sizeof(*items)), *out = NULL, *v;
+
+	if (items == NULL)
+		return NULL;
+	json_array_foreach(list, i, v)
+	{
+		if (!json_is_string(v))
+			goto done;
+		items[i] = v;
+	}
+	qsort(items, n, sizeof(*items), by_text);
+	out = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append(out, items[i]);
+done:
+	free(items);
+	return out;
+}
+
+/* Section values compare as the policy means them: lists of names (federation partners, allowed
+ * domains) are sets, so a server that reports them sorted does not deviate from a policy that is not. */
+static bool same_value(const json_t *want, const json_t *have)
+{
+	json_t *w, *h;
+	const char *key;
+	bool same;
+
+	if (json_is_object(want) && json_is_object(have)) {
+		if (json_object_size(want) != json_object_size(have))
+			return false;
+		json_object_foreach((json_t *)want, key, w)
+		{
+			h = json_object_get(have, key);
+			if (h == NULL || !same_value(w, h))
+				return false;
+		}
+		return true;
+	}
+	if (!json_is_array(want) || !json_is_array(have))
+		return json_equal(want, have);
+	w = sorted_names(want);
+	h = sorted_names(have);
+	same = w != NULL && h != NULL ? json_equal(w, h) : json_equal(want, have);
+	json_decref(w);
+	json_decref(h);
+	return same;
+}
+
 /* The policy's sections outside users and invites.tokens (federation, retention, registration...):
  * field by field against the body's copy when it has one (a later export may), unseen otherwise. */
 static void check_sections(const struct driver *d, const json_t *policy, const json_t *body,
@@ -209,7 +268,7 @@ static void check_sections(const struct driver *d, const json_t *policy, const j
 			if (strcmp(section, "invites") == 0 && strcmp(field, "tokens") == 0)
 				continue; /* the engine's */
 			if (have != NULL) {
-				if (!json_equal(want, have))
+				if (!same_value(want, have))
 					add_deviation(deviations, section, NULL, section, field, want, have,
 						      NULL);
 				continue;

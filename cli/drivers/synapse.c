@@ -200,5 +200,6 @@ const struct driver drv_synapse = {
     .get_room = synapse_get_room,
     .list_event_reports = synapse_list_event_reports,
     .render_config = synapse_render_config,
+    .export_sections = synapse_export_sections,
     .enforce_retention = synapse_enforce_retention,
 };

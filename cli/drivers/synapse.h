@@ -91,6 +91,8 @@ int synapse_list_rooms(struct session *s, json_t **rooms, struct msg_err *err);
 int synapse_get_room(struct session *s, const char *id_or_alias, json_t **room, struct msg_err *err);
 
 /* Policy sections held room by room (synapse_acl.c, synapse_retention.c). */
+/* federation read back from the rooms' server ACLs, for export (synapse_export.c). */
+int synapse_export_sections(struct session *s, json_t *doc, struct msg_err *err);
 int synapse_federation_read(struct session *s, const json_t *policy, json_t **desired, json_t **actual,
 			    json_t *notes, struct msg_err *err);
 int synapse_federation_apply(struct session *s, const json_t *change, struct msg_err *err);

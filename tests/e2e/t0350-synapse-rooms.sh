@@ -191,6 +191,30 @@ test_expect_code 0 'once a local member has power there, apply finishes the room
 	run plan -f "$T/allow.yaml" --detailed-exitcode
 '
 
+test_expect_success 'export reads federation back from the rooms'\'' ACLs; a snapshot holds it and check passes' '
+	expect_status 0 export && cp "$T/stdout" "$T/fed-export.yaml" &&
+	grep_in "$T/fed-export.yaml" "mode: allowlist" &&
+	python3 -c "
+import sys
+t = open(sys.argv[1]).read()
+assert \"- bund.de\" in t and \"- partner.test\" in t and \"example.test\n\" not in t.split(\"partners:\")[1], t
+" "$T/fed-export.yaml" &&
+	expect_status 0 plan -f "$T/fed-export.yaml" --detailed-exitcode &&
+	expect_status 0 snapshot create --out "$T/fed-snap.json" &&
+	expect_status 0 check -f "$T/allow.yaml" --snapshot "$T/fed-snap.json" &&
+	printf "version: 1\nserver: example.test\nfederation: {mode: allowlist, partners: [bund.de]}\n" >"$T/narrow.yaml" &&
+	expect_status 2 check -f "$T/narrow.yaml" --snapshot "$T/fed-snap.json" &&
+	grep_in "$T/stdout" "federation: partners: expected [\"bund.de\"]"
+'
+test_expect_success 'a room whose ACL differs leaves federation out of export: check says it is not in the snapshot' '
+	api PUT "/_matrix/client/v3/rooms/!lobby:example.test/state/m.room.server_acl/" "{\"allow\": [\"*\"], \"deny\": []}" >/dev/null &&
+	expect_status 0 export && not_in "$T/stdout" "federation" &&
+	expect_status 0 snapshot create --out "$T/fed-snap2.json" &&
+	expect_status 2 check -f "$T/allow.yaml" --snapshot "$T/fed-snap2.json" &&
+	grep_in "$T/stdout" "not in the snapshot" &&
+	expect_status 0 apply -f "$T/allow.yaml" --yes
+'
+
 cat >"$T/closed.yaml" <<'YAML'
 version: 1
 server: example.test
