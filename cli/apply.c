@@ -1,5 +1,4 @@
 /* Carrying out a plan, change by change, in the plan's order. */
-#include <stdio.h>
 #include <string.h>
 
 #include "audit.h"
@@ -92,7 +91,7 @@ static int is_fatal(const struct msg_err *err)
 	return 0;
 }
 
-int plan_apply(struct session *s, const json_t *plan, FILE *progress, json_t **results)
+int plan_apply(struct session *s, const json_t *plan, const struct apply_observer *observer, json_t **results)
 {
 	json_t *out = json_array();
 	struct audit_log *log = NULL;
@@ -128,14 +127,8 @@ int plan_apply(struct session *s, const json_t *plan, FILE *progress, json_t **r
 			log = NULL;
 			stop = 1;
 		}
-		if (progress != NULL) {
-			plan_print_change(progress, c);
-			if (strcmp(status, "ok") == 0)
-				fputs("      done\n", progress);
-			else
-				fprintf(progress, "      %s%s%s\n", status, err.text[0] ? ": " : "",
-					err.text);
-		}
+		if (observer != NULL)
+			observer->outcome(observer->ctx, c, status, err.text);
 		json_array_append_new(out, json_pack("{s:O,s:s,s:s,s:i}", "change", c, "status", status,
 						     "message", err.text, "exit", err.status));
 	}

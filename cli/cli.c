@@ -33,6 +33,7 @@ void cli_info(struct cli *cli, const char *fmt, ...)
 
 	if (cli->quiet)
 		return;
+	progress_clear(&cli->progress);
 	va_start(ap, fmt);
 	vfprintf(cli->errout, fmt, ap);
 	va_end(ap);
@@ -56,6 +57,16 @@ int cli_config(struct cli *cli, struct config **out)
 	return 0;
 }
 
+/* The drivers' long reads, on the meter: "Reading users  1200/5000 ...". */
+static void read_progress(void *ctx, const char *what, long done, long total)
+{
+	struct cli *cli = ctx;
+	char label[sizeof(cli->progress.label)];
+
+	snprintf(label, sizeof(label), "Reading %s", what);
+	progress_report(&cli->progress, label, done, 0, total);
+}
+
 int cli_session(struct cli *cli, struct session **out)
 {
 	const struct context *ctx;
@@ -66,6 +77,8 @@ int cli_session(struct cli *cli, struct session **out)
 			return -1;
 		if (session_open(ctx, cli->verbose ? cli->errout : NULL, &cli->session, &cli->err) != 0)
 			return -1;
+		cli->session->progress = read_progress;
+		cli->session->progress_ctx = cli;
 	}
 	*out = cli->session;
 	return 0;
@@ -75,6 +88,7 @@ int cli_print(struct cli *cli, const json_t *value, void (*text)(FILE *out, cons
 {
 	char *s;
 
+	progress_clear(&cli->progress);
 	if (cli->output == OUTPUT_JSON) {
 		s = json_dumps(value, JSON_INDENT(2) | JSON_ENCODE_ANY);
 		if (s == NULL)
@@ -295,6 +309,9 @@ int cli_run(struct cli *cli, int argc, char **argv)
 		return EXIT_FAILURE_;
 	status = parse_globals(cli, argc, argv, rest, &nrest, &help);
 	color_set(color_decide(cli->color, isatty(fileno(cli->out)) == 1));
+	progress_init(&cli->progress, !cli->quiet && !cli->verbose && progress_wanted(fileno(cli->errout))
+					  ? cli->errout
+					  : NULL);
 	if (status != 0)
 		goto done;
 	if (nrest == 1 && strcmp(rest[0], "__man-synopsis") == 0) { /* hidden: for `make man` */
@@ -334,6 +351,9 @@ int cli_run(struct cli *cli, int argc, char **argv)
 	if (status != 0 && cli->err.text[0] == '\0' && cli->err.status != 0)
 		status = cli->err.status;
 done:
+	/* the line goes before the error, the prompt or the shell's; none outside a command (completion) */
+	progress_end(&cli->progress);
+	progress_init(&cli->progress, NULL);
 	if (fflush(cli->out) != 0 || ferror(cli->out)) {
 		cli_fail(cli, EXIT_FAILURE_, "error writing output: %s", strerror(errno));
 		status = status ? status : EXIT_FAILURE_;

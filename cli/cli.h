@@ -12,6 +12,7 @@
 #include "config.h"
 #include "driver.h"
 #include "msg_err.h"
+#include "progress.h"
 
 /* SARIF and JUnit only for commands flagged CMD_REPORT_FORMATS (lint); cli_run refuses them elsewhere. */
 enum output_format { OUTPUT_TEXT, OUTPUT_JSON, OUTPUT_YAML, OUTPUT_SARIF, OUTPUT_JUNIT };
@@ -28,6 +29,9 @@ struct cli {
 	struct msg_err err;
 	bool tty;	       /* stdin and stdout are terminals */
 	enum color_mode color; /* --color; cli_run decides from it, NO_COLOR and stdout (color.h) */
+	/* The meter on stderr: on while a command runs, when stderr is a terminal and neither -q nor -v
+	 * is given (a trace would break its line); it shows the drivers' long reads and apply. */
+	struct progress progress;
 };
 
 /* Runs one command line (argv[0] is the first word after the program name). Prints the error, if
@@ -50,6 +54,10 @@ int cli_failed(struct cli *cli);
 int cli_print(struct cli *cli, const json_t *value, void (*text)(FILE *out, const json_t *value));
 /* Informational line on stderr, silenced by -q. */
 void cli_info(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Applies plan (plan_apply) with the progress meter, and with print, each outcome on cli->out as it
+ * comes; returns the number of changes that did not succeed. */
+int cli_apply(struct cli *cli, struct session *s, const json_t *plan, bool print, json_t **results);
 
 /* Runs a change list built by an imperative command through the engine's safety checks and apply;
  * returns the exit status. */

@@ -28,6 +28,7 @@
 #include "console_words.h"
 #include "exitcode.h"
 #include "http.h"
+#include "progress.h"
 
 #define HISTORY_MAX 1000
 
@@ -57,8 +58,9 @@ static void on_sigint(int sig)
 	(void)sig;
 	got_sigint = 1;
 	http_interrupted = 1;
-	/* after the terminal's ^C, so that the command's "interrupted" starts a line of its own */
-	if (command_on_terminal) {
+	/* after the terminal's ^C, so that the command's "interrupted" starts a line of its own; erasing
+	 * a progress line (with the ^C after it) leaves a clean line as well */
+	if (!progress_erase_from_signal() && command_on_terminal) {
 		written = write(STDERR_FILENO, "\n", 1);
 		(void)written;
 	}
@@ -418,6 +420,8 @@ int console_run(struct cli *cli)
 		return cli_fail(cli, EXIT_FAILURE_, "out of memory");
 	con.interactive = cli->tty;
 	restore_options(&con);
+	/* each line's cli_run turns the meter on for its command; completion reads stay silent */
+	progress_init(&cli->progress, NULL);
 	/* SA_RESTART keeps stdio going; ppoll and curl's waits return early all the same. */
 	sa.sa_handler = on_sigint;
 	sa.sa_flags = SA_RESTART;

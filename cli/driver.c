@@ -162,3 +162,9 @@ int session_whoami(struct session *s, const char **id, struct msg_err *err)
 	*id = s->whoami;
 	return 0;
 }
+
+void session_progress(struct session *s, const char *what, long done, long total)
+{
+	if (s->progress != NULL)
+		s->progress(s->progress_ctx, what, done, total);
+}

@@ -67,6 +67,9 @@ struct session {
 	 * Drivers that must give new or reactivated accounts a password (ejabberd) append "jid password"
 	 * lines there and refuse to create or reactivate without it; the others ignore it. */
 	char *credentials_out;
+	/* Who hears of long reads (session_progress): set by cli/, which draws its meter; NULL: nobody. */
+	void (*progress)(void *ctx, const char *what, long done, long total);
+	void *progress_ctx;
 	void *priv;
 };
 
@@ -166,5 +169,11 @@ void session_close(struct session *s);
 int session_set_credentials_out(struct session *s, const char *path, struct msg_err *err);
 /* The token's own account (local id), asked once per session; borrowed. */
 int session_whoami(struct session *s, const char **id, struct msg_err *err);
+/* For drivers reading many items (all users, page by page or one by one): `done` of `total` (-1
+ * when not known) of `what` ("users", a plural noun) read so far. A read reports as it starts, after
+ * each page or item with done < total, and last with done == total (its own count, whatever the
+ * server said): that last report takes the meter away. Drivers never print; whoever set s->progress
+ * decides what, if anything, is shown. */
+void session_progress(struct session *s, const char *what, long done, long total);
 
 #endif

@@ -40,14 +40,22 @@ void plan_print_change(FILE *out, const json_t *change);
 int plan_load(const char *file, json_t **plan, struct msg_err *err);
 int plan_save(const char *file, const json_t *plan, struct msg_err *err);
 
-/* Applies the plan's changes in order, printing each outcome to progress (may be NULL).
+/* Told of each change's outcome as apply goes (cli/ prints it and moves its meter): status "ok",
+ * "failed", "not attempted" or "done, not audited", and the error message or "". */
+struct apply_observer {
+	void (*outcome)(void *ctx, const json_t *change, const char *status, const char *message);
+	void *ctx;
+};
+
+/* Applies the plan's changes in order, telling observer (may be NULL) of each outcome.
  * *results gets [{"change": {...}, "status": "ok"|"failed"|"not attempted", "message": "..."}].
  * Returns the number of changes that did not succeed. A failure that will sink every later request
  * (401/403, server unreachable) stops the run; the rest are "not attempted".
  * Each outcome is appended to the context's audit log (audit.h). When the log cannot be opened no
  * change is attempted; when a line cannot be written the run stops there (that change's status is
  * "done, not audited" if it had succeeded, and it counts as not succeeded). */
-int plan_apply(struct session *s, const json_t *plan, FILE *progress, json_t **results);
+int plan_apply(struct session *s, const json_t *plan, const struct apply_observer *observer,
+	       json_t **results);
 
 /* The live state as a policy document (export). */
 int export_policy(struct session *s, json_t **policy, struct msg_err *err);

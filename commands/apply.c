@@ -71,7 +71,7 @@ static int exec_apply(struct cli *cli, const struct cmd_args *args)
 	}
 	if (cli->output == OUTPUT_TEXT)
 		fputs("\nApplying:\n", cli->out);
-	failed = plan_apply(s, plan, cli->output == OUTPUT_TEXT ? cli->out : NULL, &results);
+	failed = cli_apply(cli, s, plan, cli->output == OUTPUT_TEXT, &results);
 	if (cli->output != OUTPUT_TEXT) {
 		json_t *report = json_pack("{s:O,s:i}", "results", results, "failed", failed);
 		cli_print(cli, report, NULL);

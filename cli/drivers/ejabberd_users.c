@@ -242,6 +242,8 @@ int ejabberd_list_users(struct session *s, const json_t *details, json_t **users
 		err_set(err, EXIT_PROTOCOL, "ejabberd: registered_users: the reply is not a list");
 		goto done;
 	}
+	/* a few calls per account: on a large server, this is the long part */
+	session_progress(s, "users", 0, (long)json_array_size(names));
 	json_array_foreach(names, i, name)
 	{
 		const char *id = json_string_value(name);
@@ -257,6 +259,7 @@ int ejabberd_list_users(struct session *s, const json_t *details, json_t **users
 		set_admin(s, admins, id, user);
 		if (fill_user(s, id, details, user, err) != 0)
 			goto done;
+		session_progress(s, "users", (long)i + 1, (long)json_array_size(names));
 	}
 	rc = 0;
 done:

@@ -382,6 +382,8 @@ int synapse_list_rooms(struct session *s, json_t **rooms, struct msg_err *err)
 
 	if (syn_rooms_list(s, &wire, err) != 0)
 		goto fail;
+	/* one state read per room: on a large server, this is the long part */
+	session_progress(s, "rooms", 0, (long)json_array_size(wire));
 	json_array_foreach(wire, i, w)
 	{
 		const char *id = json_string_value(json_object_get(w, "room_id"));
@@ -396,6 +398,7 @@ int synapse_list_rooms(struct session *s, json_t **rooms, struct msg_err *err)
 		json_object_set_new(all, id, room_from_wire(w, state));
 		json_decref(state);
 		state = NULL;
+		session_progress(s, "rooms", (long)i + 1, (long)json_array_size(wire));
 	}
 	json_decref(wire);
 	*rooms = all;

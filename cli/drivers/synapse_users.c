@@ -39,8 +39,10 @@ json_t *synapse_user_from_wire(const struct session *s, const json_t *wire)
 	return user;
 }
 
-/* One page: adds its users to `users`; *next gets the next `from` (malloc'd) or NULL at the end. */
-static int list_page(struct session *s, const char *from, json_t *users, char **next, struct msg_err *err)
+/* One page: adds its users to `users`; *next gets the next `from` (malloc'd) or NULL at the end, and
+ * *total the server's count of them all (left as it was when the reply has none). */
+static int list_page(struct session *s, const char *from, json_t *users, char **next, long *total,
+		     struct msg_err *err)
 {
 	char path[256];
 	json_t *r = NULL, *u, *token;
@@ -63,6 +65,8 @@ static int list_page(struct session *s, const char *from, json_t *users, char **
 		if (user != NULL)
 			json_object_set_new(users, json_string_value(json_object_get(user, "id")), user);
 	}
+	if (json_is_integer(json_object_get(r, "total")))
+		*total = (long)json_integer_value(json_object_get(r, "total"));
 	token = json_object_get(r, "next_token");
 	*next = NULL;
 	/* A string per the observed server; older documentation shows an integer. */
@@ -109,7 +113,10 @@ static int fill_details(struct session *s, const json_t *details, json_t *users,
 {
 	const char *id;
 	json_t *u, *full = NULL;
+	long n = 0, done = 0;
 
+	json_object_foreach(users, id, u) n += wants_email(details, id);
+	session_progress(s, "e-mail addresses", 0, n);
 	json_object_foreach(users, id, u)
 	{
 		if (!wants_email(details, id))
@@ -119,6 +126,7 @@ static int fill_details(struct session *s, const json_t *details, json_t *users,
 		if (full != NULL)
 			json_object_set(u, "email", json_object_get(full, "email"));
 		json_decref(full);
+		session_progress(s, "e-mail addresses", ++done, n);
 	}
 	return 0;
 }
@@ -127,12 +135,17 @@ int synapse_list_users(struct session *s, const json_t *details, json_t **users,
 {
 	json_t *all = json_object();
 	char *from = strdup("0"), *next = NULL;
+	long total = -1, done = 0;
 
+	session_progress(s, "users", 0, -1);
 	while (from != NULL) {
-		if (list_page(s, from, all, &next, err) != 0)
+		if (list_page(s, from, all, &next, &total, err) != 0)
 			goto fail;
 		free(from);
 		from = next;
+		done = (long)json_object_size(all);
+		/* the server's total is a hint (accounts come and go): the read ends when the pages do */
+		session_progress(s, "users", done, from == NULL ? done : total > done ? total : -1);
 	}
 	if (details != NULL && fill_details(s, details, all, err) != 0)
 		goto fail;
