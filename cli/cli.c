@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "complete_live.h"
 #include "exitcode.h"
 #include "yaml_emit.h"
 
@@ -122,7 +123,17 @@ static int usage_error(struct cli *cli, const struct command *cmd, const char *f
 	return EXIT_USAGE;
 }
 
-/* Takes global options out of argv wherever they stand; the rest goes to rest[]. */
+/* Whether argv[0] names a command (CMD_RAW_ARGS) whose words, options among them, are all its own. */
+static bool takes_raw_args(char *const argv[])
+{
+	int words;
+	const struct command *cmd = command_find(1, argv, &words);
+
+	return cmd != NULL && (cmd->flags & CMD_RAW_ARGS);
+}
+
+/* Takes global options out of argv wherever they stand, up to a "--" or a command that takes its
+ * words raw; the rest goes to rest[]. */
 static int parse_globals(struct cli *cli, int argc, char **argv, char **rest, int *nrest, int *help)
 {
 	int i;
@@ -132,7 +143,7 @@ static int parse_globals(struct cli *cli, int argc, char **argv, char **rest, in
 		const char *a = argv[i];
 		const char *value = NULL;
 
-		if (strcmp(a, "--") == 0) {
+		if (strcmp(a, "--") == 0 || (*nrest == 0 && takes_raw_args(&argv[i]))) {
 			while (i < argc)
 				rest[(*nrest)++] = argv[i++];
 			break;
@@ -221,8 +232,10 @@ static int find_option(const struct command *cmd, const char *a, int *idx, const
 static int parse_command_args(struct cli *cli, const struct command *cmd, int argc, char **argv,
 			      struct cmd_args *args)
 {
-	int only_positional = 0;
+	int only_positional = (cmd->flags & CMD_RAW_ARGS) != 0;
 
+	if (only_positional && argc > 0 && strcmp(argv[0], "--") == 0)
+		argc--, argv++;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *value;
 		int idx;
@@ -314,10 +327,6 @@ int cli_run(struct cli *cli, int argc, char **argv)
 					  : NULL);
 	if (status != 0)
 		goto done;
-	if (nrest == 1 && strcmp(rest[0], "__man-synopsis") == 0) { /* hidden: for `make man` */
-		man_synopsis(cli->out);
-		goto done;
-	}
 	if (nrest == 0) {
 		if (help) {
 			help_overview(cli->out);
@@ -348,6 +357,9 @@ int cli_run(struct cli *cli, int argc, char **argv)
 	if (status != 0)
 		goto done;
 	status = cmd->exec(cli, &args);
+	/* what completion remembers of this server may no longer be so, whether or not all went well */
+	if ((cmd->flags & CMD_CHANGES_STATE) && cli->session != NULL)
+		complete_cache_forget(cli->session->context);
 	if (status != 0 && cli->err.text[0] == '\0' && cli->err.status != 0)
 		status = cli->err.status;
 done:

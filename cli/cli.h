@@ -74,8 +74,8 @@ json_t *sorted_values(const json_t *obj);
 void help_overview(FILE *out);
 void help_command(FILE *out, const struct command *cmd);
 void help_usage(FILE *out, const struct command *cmd);
-/* The synopsis block of msgadm(1) in mdoc, from the same table (man_synopsis.c); the hidden command
- * `msgadm __man-synopsis` prints it for `make man`. */
+/* The synopsis block of msgadm(1) in mdoc, from the same table, hidden commands left out
+ * (man_synopsis.c); the hidden command `msgadm __man-synopsis` prints it for `make man`. */
 void man_synopsis(FILE *out);
 void man_synopsis_args(FILE *out, const char *synopsis);
 

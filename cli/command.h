@@ -12,6 +12,8 @@ enum cmd_flag {
 	CMD_CHANGES_STATE = 1 << 1,  /* may change the server */
 	CMD_NOT_IN_CONSOLE = 1 << 2, /* meaningless inside the console */
 	CMD_REPORT_FORMATS = 1 << 3, /* also prints -o sarif and -o junit */
+	CMD_HIDDEN = 1 << 4,	     /* for msgadm's own tools: not in help, the manual or completions */
+	CMD_RAW_ARGS = 1 << 5,	     /* every word after its name is an argument, options included */
 };
 
 #define CMD_MAX_OPTIONS 12
@@ -21,7 +23,8 @@ struct cmd_option {
 	char short_name;  /* or 0 */
 	const char *arg;  /* value placeholder ("FILE"), NULL for a flag */
 	const char *help;
-	const char *complete; /* completion hint for the value: "file", "context", "format", or NULL */
+	const char *complete; /* completion hint for the value: "file", "context", "format", "color",
+			       * "user", "room", or NULL (see complete.h) */
 };
 
 struct cmd_args {
@@ -39,9 +42,9 @@ struct command {
 	const char *description; /* a paragraph for `help CMD` and the man page, or NULL */
 	struct cmd_option options[CMD_MAX_OPTIONS]; /* ends at the first entry with name NULL */
 	int min_args, max_args;			    /* positional arity; max -1 = unbounded */
-	const char *arg_complete; /* completion hint for positionals: "file", "user", "token", "context",
-				   * "command", "shell" */
-	const char *required; /* the long name of an option the command cannot run without, or NULL */
+	const char *arg_complete; /* completion hint for positionals: "file", "user", "token", "room",
+				   * "context", "command", "shell" */
+	const char *required;	  /* the long name of an option the command cannot run without, or NULL */
 	unsigned flags;
 	int (*exec)(struct cli *cli, const struct cmd_args *args);
 };

@@ -1,5 +1,6 @@
 /* Every command, in the order help lists them. Adding a command: write commands/<name>.c and add
- * it here; help, the man page synopsis and the completions follow from this table. */
+ * it here; help, the man page synopsis and the completions follow from this table. The hidden ones
+ * (CMD_HIDDEN) come last: msgadm's own tools, which help, the manual and completions leave out. */
 #include <stddef.h>
 
 #include "command.h"
@@ -12,6 +13,7 @@ extern const struct command cmd_lint, cmd_audit_log, cmd_audit_verify, cmd_audit
 extern const struct command cmd_room_list, cmd_room_show, cmd_retention_enforce, cmd_render;
 extern const struct command cmd_snapshot_create, cmd_snapshot_keygen, cmd_snapshot_sign, cmd_snapshot_verify,
     cmd_check;
+extern const struct command cmd_internal_complete, cmd_internal_man_synopsis;
 
 const struct command *const command_table[] = {
     &cmd_validate,
@@ -48,13 +50,16 @@ const struct command *const command_table[] = {
     &cmd_completion,
     &cmd_help,
     &cmd_version,
+    &cmd_internal_complete,
+    &cmd_internal_man_synopsis,
     NULL,
 };
 
 const struct cmd_option global_options[] = {
     {"context", 0, "NAME", "use this connection profile (also MSGADM_CONTEXT)", "context"},
     {"output", 'o', "FORMAT", "text (default), json or yaml; lint also sarif or junit", "format"},
-    {"color", 0, "WHEN", "colour plans: auto (on a terminal, unless NO_COLOR is set), always or never", NULL},
+    {"color", 0, "WHEN", "colour plans: auto (on a terminal, unless NO_COLOR is set), always or never",
+     "color"},
     {"verbose", 'v', NULL, "trace HTTP requests on stderr (secrets redacted)", NULL},
     {"quiet", 'q', NULL, "print only results and errors", NULL},
     {"help", 'h', NULL, "show help for msgadm or one command", NULL},

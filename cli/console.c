@@ -25,10 +25,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "complete.h"
 #include "console_words.h"
 #include "exitcode.h"
 #include "http.h"
 #include "progress.h"
+#include "xdg.h"
 
 #define HISTORY_MAX 1000
 
@@ -101,7 +103,6 @@ static void refresh_config(struct console *con)
 		if (same_file(&now, &con->config_seen))
 			return;
 		cli_free(con->cli);
-		console_complete_forget();
 	}
 	/* Not loaded: note the file as it is before the next load. */
 	memset(&con->config_seen, 0, sizeof(con->config_seen));
@@ -127,70 +128,16 @@ static void make_prompt(struct console *con)
 
 /* ---- history ---- */
 
-/* $XDG_STATE_HOME/msgadm/history, else ~/.local/state/msgadm/history; NULL when neither is known. */
-static char *history_file(void)
-{
-	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME"), *base, *rest;
-	char *path;
-	size_t n;
-
-	/* The XDG specification ignores a relative XDG_STATE_HOME. */
-	if (state != NULL && state[0] == '/')
-		base = state, rest = "/msgadm/history";
-	else if (home != NULL && home[0] != '\0')
-		base = home, rest = "/.local/state/msgadm/history";
-	else
-		return NULL;
-	n = strlen(base) + strlen(rest) + 1;
-	if ((path = malloc(n)) != NULL)
-		snprintf(path, n, "%s%s", base, rest);
-	return path;
-}
-
-/* Makes the missing directories above the file at path with mode 0700, and msgadm's own (the last)
- * private if it is not. */
-static int make_history_dirs(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir;
-	struct stat st;
-	int rc = 0;
-
-	if (slash == NULL || slash == path)
-		return 0;
-	if ((dir = strndup(path, (size_t)(slash - path))) == NULL)
-		return -1;
-	for (char *p = dir + 1;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char c = *p;
-		*p = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-			rc = -1;
-		*p = c;
-		if (rc != 0 || c == '\0')
-			break;
-	}
-	if (rc != 0 || lstat(dir, &st) != 0)
-		rc = -1;
-	else if (!S_ISDIR(st.st_mode))
-		rc = -1, errno = ENOTDIR;
-	else if ((st.st_mode & 077) != 0 && st.st_uid == geteuid() && chmod(dir, 0700) != 0)
-		rc = -1;
-	free(dir);
-	return rc;
-}
-
 static void history_open(struct console *con)
 {
-	char *path = history_file();
+	char *path = xdg_file("XDG_STATE_HOME", ".local/state", "history");
 	int fd = -1;
 
 	using_history();
 	stifle_history(HISTORY_MAX);
 	if (path == NULL)
 		return;
-	if (make_history_dirs(path) != 0 ||
+	if (xdg_private_dirs(path) != 0 ||
 	    (fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0 ||
 	    fchmod(fd, 0600) != 0) {
 		fprintf(con->cli->errout, "msgadm: history not kept: %s: %s\n", path, strerror(errno));
@@ -336,7 +283,6 @@ static int use_context(struct console *con, int argc, char **argv)
 	free(con->context);
 	con->context = name;
 	cli->context_name = name;
-	console_complete_forget();
 	cli_info(cli, "Using context '%s' in this console.\n", name);
 	return 0;
 }
@@ -381,7 +327,7 @@ static int run_line(struct console *con, const char *line)
 		status = use_context(con, w.argc, w.argv);
 		goto done;
 	}
-	cmd = console_find_command(w.argc, w.argv);
+	cmd = complete_command(w.argc, w.argv, true);
 	if (cmd != NULL && (cmd->flags & CMD_NOT_IN_CONSOLE)) {
 		fprintf(cli->errout, "msgadm: '%s' is not available in the console\n", cmd->name);
 		status = EXIT_USAGE;
@@ -396,8 +342,6 @@ static int run_line(struct console *con, const char *line)
 		cli_free(cli);
 	restore_options(con);
 	err_clear(&cli->err);
-	if (cmd != NULL && (cmd->flags & CMD_CHANGES_STATE))
-		console_complete_forget();
 done:
 	console_words_free(&w);
 	return status;
@@ -465,7 +409,6 @@ int console_run(struct cli *cli)
 	}
 	if (con.interactive)
 		history_close(&con);
-	console_complete_forget();
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGWINCH, &old_winch, NULL);
 	http_interrupted = 0;

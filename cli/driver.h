@@ -118,6 +118,9 @@ struct driver {
 	/* One room by id or alias, also with "topic", "version", "joined" (member ids) and
 	 * "admin_membership" (the acting account's); *room = NULL (and 0 returned) when there is none. */
 	int (*get_room)(struct session *s, const char *id_or_alias, json_t **room, struct msg_err *err);
+	/* The rooms' ids and canonical aliases, as an array of strings, from the room list alone (no
+	 * request per room): for completion. */
+	int (*list_room_names)(struct session *s, json_t **names, struct msg_err *err);
 
 	/* Reports users made about events (moderation, for auditors), oldest first, every page, as an
 	 * array of {"id": 2, "time": "2026-11-26T14:05:09Z", "received_ts": ms, "room_id", "room_alias"

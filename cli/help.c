@@ -1,4 +1,4 @@
-/* Help text, all of it from the command table. */
+/* Help text, all of it from the command table (but for its hidden commands). */
 #include <stdio.h>
 #include <string.h>
 
@@ -30,7 +30,8 @@ void help_overview(FILE *out)
 	      "Commands:\n",
 	      out);
 	for (size_t i = 0; command_table[i] != NULL; i++)
-		fprintf(out, "  %-20s %s\n", command_table[i]->name, command_table[i]->summary);
+		if (!(command_table[i]->flags & CMD_HIDDEN))
+			fprintf(out, "  %-20s %s\n", command_table[i]->name, command_table[i]->summary);
 	fputs("\nGlobal options:\n", out);
 	for (size_t i = 0; global_options[i].name != NULL; i++) {
 		option_left(left, sizeof(left), &global_options[i], "");

@@ -68,6 +68,8 @@ void man_synopsis(FILE *out)
 	}
 	fputs(".Ar command\n.Op Ar args ...\n", out);
 	for (size_t i = 0; command_table[i] != NULL; i++) {
+		if (command_table[i]->flags & CMD_HIDDEN)
+			continue;
 		fprintf(out, ".Nm Cm %s", command_table[i]->name);
 		man_synopsis_args(out, command_table[i]->synopsis);
 		fputc('\n', out);

@@ -99,7 +99,7 @@ const struct command cmd_audit_reports = {
 		   "token (77 otherwise); not available on ejabberd.",
     .options =
 	{
-	    {"room", 0, "ROOM", "only reports about events in this room (id or alias)", NULL},
+	    {"room", 0, "ROOM", "only reports about events in this room (id or alias)", "room"},
 	    {"user", 0, "USER", "only reports made by this user", "user"},
 	},
     .min_args = 0,

@@ -14,11 +14,13 @@ static int exec_completion(struct cli *cli, const struct cmd_args *args)
 const struct command cmd_completion = {
     .name = "completion",
     .synopsis = "bash|zsh|fish",
-    .summary = "print a shell completion script generated from the command table",
+    .summary = "print a shell completion script, which asks msgadm what fits at each Tab",
     .description = "Load it with 'source <(msgadm completion bash)', or save the output as _msgadm in\n"
 		   "a directory of $fpath (zsh) or as ~/.config/fish/completions/msgadm.fish (fish).\n"
-		   "User ids and invite names are completed from the server only when\n"
-		   "MSGADM_COMPLETE_REMOTE=1 is set; context names come from the contexts file.",
+		   "The script asks msgadm itself what fits at each Tab: commands, options, their\n"
+		   "values, context names, and from the server user ids, invite names and rooms\n"
+		   "(within 2 seconds; user ids and rooms remembered for 30).\n"
+		   "MSGADM_COMPLETE_REMOTE=0 keeps it off the server.",
     .min_args = 1,
     .max_args = 1,
     .arg_complete = "shell",

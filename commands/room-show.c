@@ -35,6 +35,7 @@ const struct command cmd_room_show = {
     .summary = "show one room: members, server ACL, retention, the admin's membership",
     .min_args = 1,
     .max_args = 1,
+    .arg_complete = "room",
     .flags = CMD_NEEDS_SERVER,
     .exec = exec_room_show,
 };

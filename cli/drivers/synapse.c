@@ -198,6 +198,7 @@ const struct driver drv_synapse = {
     .delete_token = synapse_delete_token,
     .list_rooms = synapse_list_rooms,
     .get_room = synapse_get_room,
+    .list_room_names = synapse_list_room_names,
     .list_event_reports = synapse_list_event_reports,
     .render_config = synapse_render_config,
     .export_sections = synapse_export_sections,

@@ -89,6 +89,7 @@ int synapse_list_event_reports(struct session *s, const json_t *filter, json_t *
 
 int synapse_list_rooms(struct session *s, json_t **rooms, struct msg_err *err);
 int synapse_get_room(struct session *s, const char *id_or_alias, json_t **room, struct msg_err *err);
+int synapse_list_room_names(struct session *s, json_t **names, struct msg_err *err);
 
 /* Policy sections held room by room (synapse_acl.c, synapse_retention.c). */
 /* federation read back from the rooms' server ACLs, for export (synapse_export.c). */

@@ -409,6 +409,31 @@ fail:
 	return -1;
 }
 
+int synapse_list_room_names(struct session *s, json_t **names, struct msg_err *err)
+{
+	json_t *wire = NULL, *all, *w;
+	size_t i;
+
+	if (syn_rooms_list(s, &wire, err) != 0)
+		return -1;
+	if ((all = json_array()) == NULL) {
+		json_decref(wire);
+		return err_set(err, EXIT_FAILURE_, "out of memory");
+	}
+	json_array_foreach(wire, i, w)
+	{
+		json_t *id = json_object_get(w, "room_id"), *alias = json_object_get(w, "canonical_alias");
+
+		if (json_is_string(id))
+			json_array_append(all, id);
+		if (json_is_string(alias))
+			json_array_append(all, alias);
+	}
+	json_decref(wire);
+	*names = all;
+	return 0;
+}
+
 int synapse_get_room(struct session *s, const char *id_or_alias, json_t **room, struct msg_err *err)
 {
 	char *room_id = NULL, *rid = NULL, *path = NULL, *admin = NULL;

@@ -177,3 +177,48 @@ CFG
 	chmod 600 "$MSGADM_CONFIG"
 	umask 022
 }
+
+# ---- A terminal, for what a person at a keyboard sees (the console, a shell's Tab): a detached
+# tmux session driven with send-keys and read with capture-pane. ----
+
+tm() { tmux -S "$T/tmux.sock" -f "$T/tmux.conf" "$@"; }
+
+# term_start 'COMMAND': runs the shell command line in a fixed-size terminal (120x40); when it ends,
+# the pane stays, dead (remain-on-exit), so that how it ended can be read. term_stop ends it all.
+term_start() {
+	printf 'set -g remain-on-exit on\nset -g history-limit 2000\n' >"$T/tmux.conf"
+	tm new-session -d -s term -x 120 -y 40 "$1"
+	trap 'term_stop; cleanup' EXIT INT TERM
+}
+term_stop() { tm kill-server 2>/dev/null; }
+keys() { tm send-keys -t term "$@"; }
+
+# screen: the visible pane, without its empty lines; last_line: its last line.
+screen() { tm capture-pane -p -t term | sed '/^ *$/d'; }
+last_line() { screen | tail -n 1; }
+
+# wait_for WHAT PATTERN [SECONDS]: polls (every 0.1 s, up to SECONDS, default 5) until the whole
+# screen (WHAT=screen) or its last line (WHAT=last) has a line matching the extended regexp.
+wait_for() {
+	i=0
+	while [ "$i" -lt "$((${3:-5} * 10))" ]; do
+		if [ "$1" = last ]; then last_line; else screen; fi >"$T/screen" 2>/dev/null
+		grep -Eq -- "$2" "$T/screen" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "waited ${3:-5} s for /$2/ on the $1 line(s) of the terminal:"
+	screen
+	return 1
+}
+
+# at_prompt [TEXT]: the last line is $PROMPT followed by TEXT, and the cursor right after it.
+at_prompt() {
+	want="$PROMPT${1:-}"
+	wait_for last "^$(printf '%s' "$want" | sed 's/[].[*^$\\/+?(){}|]/\\&/g; s/ *$//') *\$" || return 1
+	col=$(tm display-message -p -t term '#{cursor_x}')
+	if [ "$col" != "${#want}" ]; then
+		echo "cursor at column $col, wanted ${#want} (after '$want')"
+		return 1
+	fi
+}

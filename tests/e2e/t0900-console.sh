@@ -66,50 +66,12 @@ test_expect_success 'after context use, the next line follows the rewritten cont
 
 # ---- In a terminal ----
 
-TMUX_SOCKET="$T/tmux.sock"
-tm() { tmux -S "$TMUX_SOCKET" -f "$T/tmux.conf" "$@"; }
-# remain-on-exit: the pane stays, dead, so that its exit status can be read.
-printf 'set -g remain-on-exit on\nset -g history-limit 2000\n' >"$T/tmux.conf"
 PROMPT='msgadm emu@example.test> '
 
-# screen: the visible pane, without its empty lines; last_line: its last line.
-screen() { tm capture-pane -p -t con | sed '/^ *$/d'; }
-last_line() { screen | tail -n 1; }
-
-# wait_for WHAT PATTERN [SECONDS]: polls (every 0.1 s, up to SECONDS, default 5) until the whole
-# screen (WHAT=screen) or its last line (WHAT=last) has a line matching the extended regexp.
-wait_for() {
-	i=0
-	while [ "$i" -lt "$((${3:-5} * 10))" ]; do
-		if [ "$1" = last ]; then last_line; else screen; fi >"$T/screen" 2>/dev/null
-		grep -Eq -- "$2" "$T/screen" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	echo "waited ${3:-5} s for /$2/ on the $1 line(s) of the console:"
-	screen
-	return 1
-}
-
-# at_prompt [TEXT]: the last line is the prompt followed by TEXT, and the cursor right after it.
-at_prompt() {
-	want="$PROMPT${1:-}"
-	wait_for last "^$(printf '%s' "$want" | sed 's/[].[*^$\\/+?(){}|]/\\&/g; s/ *$//') *\$" || return 1
-	col=$(tm display-message -p -t con '#{cursor_x}')
-	if [ "$col" != "${#want}" ]; then
-		echo "cursor at column $col, wanted ${#want} (after '$want')"
-		return 1
-	fi
-}
-
-keys() { tm send-keys -t con "$@"; }
-
-# A fixed-size terminal; HOME and XDG_STATE_HOME inside $T (exported by lib.sh and above). The
-# shell around the console writes how it ended: tmux itself does not always learn a pane's status.
-tm new-session -d -s con -x 120 -y 40 \
-	"env HOME='$HOME' XDG_STATE_HOME='$XDG_STATE_HOME' MSGADM_CONFIG='$MSGADM_CONFIG' \
+# A terminal (lib.sh); HOME and XDG_STATE_HOME inside $T (exported by lib.sh and above). The shell
+# around the console writes how it ended: tmux itself does not always learn a pane's status.
+term_start "env HOME='$HOME' XDG_STATE_HOME='$XDG_STATE_HOME' MSGADM_CONFIG='$MSGADM_CONFIG' \
 	ASAN_OPTIONS='${ASAN_OPTIONS:-detect_leaks=1}' '$MSGADM' console; echo \"[console exited: \$?]\""
-trap 'tm kill-server 2>/dev/null; cleanup' EXIT INT TERM
 
 test_expect_success 'the prompt shows the context and the server' '
 	at_prompt
@@ -170,7 +132,7 @@ test_expect_success 'use CONTEXT changes the prompt, not the contexts file' '
 test_expect_success 'Ctrl-D leaves the console with status 0, and the pane ends' '
 	keys C-d && wait_for screen "^\[console exited: [0-9]+\]$" &&
 	grep -qx "\[console exited: 0\]" "$T/screen" && i=0 &&
-	until test "$(tm display-message -p -t con "#{pane_dead}")" = 1; do
+	until test "$(tm display-message -p -t term "#{pane_dead}")" = 1; do
 		i=$((i + 1)); test $i -lt 50 || { echo "the pane is still alive"; exit 1; }
 		sleep 0.1
 	done
