@@ -10,6 +10,19 @@
 #include "exitcode.h"
 #include "plan.h"
 
+/* Fields whose values are secrets: a plan shows that they are set or change, never what they hold
+ * (plans are pasted into tickets and CI logs). */
+static const char *const sensitive_fields[] = {"password", "new_password", "newpass", "access_token",
+					       "secret",   "token",	   "key",     NULL};
+
+static bool is_sensitive(const char *field)
+{
+	for (size_t i = 0; sensitive_fields[i] != NULL; i++)
+		if (strcmp(field, sensitive_fields[i]) == 0)
+			return true;
+	return false;
+}
+
 static void print_value(FILE *out, const json_t *v)
 {
 	char *text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
@@ -124,6 +137,10 @@ static void print_fields(FILE *out, const json_t *obj, const char *skip)
 		if (skip && strcmp(key, skip) == 0)
 			continue;
 		fprintf(out, "      %s: ", key);
+		if (is_sensitive(key)) {
+			fputs(json_is_null(v) ? "null\n" : "(sensitive)\n", out);
+			continue;
+		}
 		if (is_block(v)) {
 			fputs("|\n", out);
 			print_block(out, json_string_value(v));
@@ -152,6 +169,10 @@ void plan_print_change(FILE *out, const json_t *c)
 		json_object_foreach(json_object_get(c, "fields"), field, f)
 		{
 			fprintf(out, "      %s: ", field);
+			if (is_sensitive(field)) {
+				fputs("(sensitive) -> (sensitive)\n", out);
+				continue;
+			}
 			if (is_block(json_object_get(f, "from")) || is_block(json_object_get(f, "to"))) {
 				fputs("(lines - removed, + added)\n", out);
 				print_line_diff(out, json_string_value(json_object_get(f, "from")),
