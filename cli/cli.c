@@ -206,29 +206,6 @@ static int parse_globals(struct cli *cli, int argc, char **argv, char **rest, in
 	return 0;
 }
 
-static int find_option(const struct command *cmd, const char *a, int *idx, const char **inline_value)
-{
-	*inline_value = NULL;
-	for (int i = 0; i < CMD_MAX_OPTIONS && cmd->options[i].name; i++) {
-		const struct cmd_option *o = &cmd->options[i];
-		size_t n = strlen(o->name);
-
-		if (a[1] == '-' && strncmp(a + 2, o->name, n) == 0 && (a[2 + n] == '\0' || a[2 + n] == '=')) {
-			*idx = i;
-			if (a[2 + n] == '=')
-				*inline_value = a + 3 + n;
-			return 0;
-		}
-		if (a[1] != '-' && o->short_name && a[1] == o->short_name) {
-			*idx = i;
-			if (a[2] != '\0')
-				*inline_value = a + 2;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 static int parse_command_args(struct cli *cli, const struct command *cmd, int argc, char **argv,
 			      struct cmd_args *args)
 {
@@ -248,7 +225,7 @@ static int parse_command_args(struct cli *cli, const struct command *cmd, int ar
 			args->argv[args->argc++] = argv[i];
 			continue;
 		}
-		if (find_option(cmd, a, &idx, &value) != 0)
+		if ((idx = command_option_match(cmd->options, CMD_MAX_OPTIONS, a, &value)) < 0)
 			return usage_error(cli, cmd, "unknown option '%s'", a);
 		if (cmd->options[idx].arg == NULL && value != NULL)
 			return usage_error(cli, cmd, "option '%s' takes no value", a);

@@ -4,6 +4,8 @@
 #define MSGADM_CLI_H
 
 #include <jansson.h>
+
+#include "json_sort.h"
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -68,7 +70,6 @@ void render_users_table(FILE *out, const json_t *users);
 void render_tokens_table(FILE *out, const json_t *tokens);
 void render_fields(FILE *out, const json_t *obj);
 /* The values of obj as an array sorted by key; a new reference. */
-json_t *sorted_values(const json_t *obj);
 
 /* Help from the command table. */
 void help_overview(FILE *out);

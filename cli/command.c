@@ -24,6 +24,29 @@ const struct command *command_find(int argc, char *const argv[], int *words)
 	return NULL;
 }
 
+int command_option_match(const struct cmd_option *opts, int max, const char *word, const char **inline_value)
+{
+	*inline_value = NULL;
+	if (word[0] != '-' || word[1] == '\0')
+		return -1;
+	for (int i = 0; i < max && opts[i].name != NULL; i++) {
+		size_t n = strlen(opts[i].name);
+
+		if (word[1] == '-' && strncmp(word + 2, opts[i].name, n) == 0 &&
+		    (word[2 + n] == '\0' || word[2 + n] == '=')) {
+			if (word[2 + n] == '=')
+				*inline_value = word + 3 + n;
+			return i;
+		}
+		if (word[1] != '-' && opts[i].short_name != 0 && word[1] == opts[i].short_name) {
+			if (word[2] != '\0')
+				*inline_value = word + 2;
+			return i;
+		}
+	}
+	return -1;
+}
+
 int command_option_index(const struct command *cmd, const char *name)
 {
 	for (int i = 0; i < CMD_MAX_OPTIONS && cmd->options[i].name; i++)

@@ -56,6 +56,10 @@ extern const struct cmd_option global_options[];
 
 /* The command whose name matches argv's first one or two words; *words gets 1 or 2. */
 const struct command *command_find(int argc, char *const argv[], int *words);
+/* Index of the option of opts (at most max, ending at a NULL name) that word spells: "--name",
+ * "--name=value", "-n" or "-nvalue"; -1 when none. *inline_value gets the value the word holds, or
+ * NULL. The one matching for parsing and completion alike. */
+int command_option_match(const struct cmd_option *opts, int max, const char *word, const char **inline_value);
 /* Index of the option called name in cmd->options, or -1. */
 int command_option_index(const struct command *cmd, const char *name);
 

@@ -64,27 +64,15 @@ static bool is_builtin(const char *word)
 }
 
 /* The option of opts that word names ("--file", "--file=x", "-f", "-fx"), or NULL; *inline_value
- * tells whether the word holds the value too. The same matching as cli.c's. */
+ * tells whether the word holds the value too. */
 static const struct cmd_option *option_named(const struct cmd_option *opts, int max, const char *word,
 					     bool *inline_value)
 {
-	*inline_value = false;
-	if (word[0] != '-' || word[1] == '\0')
-		return NULL;
-	for (int i = 0; i < max && opts[i].name != NULL; i++) {
-		size_t n = strlen(opts[i].name);
+	const char *value = NULL;
+	int i = command_option_match(opts, max, word, &value);
 
-		if (word[1] == '-' && strncmp(word + 2, opts[i].name, n) == 0 &&
-		    (word[2 + n] == '\0' || word[2 + n] == '=')) {
-			*inline_value = word[2 + n] == '=';
-			return &opts[i];
-		}
-		if (word[1] != '-' && opts[i].short_name != 0 && word[1] == opts[i].short_name) {
-			*inline_value = word[2] != '\0';
-			return &opts[i];
-		}
-	}
-	return NULL;
+	*inline_value = value != NULL;
+	return i < 0 ? NULL : &opts[i];
 }
 
 /* ---- walking the words before the cursor ---- */

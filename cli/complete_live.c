@@ -5,42 +5,7 @@
 #include <string.h>
 
 #include "exitcode.h"
-
-static int by_string(const void *a, const void *b)
-{
-	return strcmp(json_string_value(*(json_t *const *)a), json_string_value(*(json_t *const *)b));
-}
-
-/* The strings of list (an array of them, or an object's keys), sorted; a new reference, or NULL when
- * out of memory. */
-static json_t *sorted_names(const json_t *list)
-{
-	size_t n = json_is_array(list) ? json_array_size(list) : json_object_size(list), i = 0;
-	json_t **names = calloc(n + 1, sizeof(*names)), *out = json_array(), *v;
-	const char *key;
-
-	if (names == NULL || out == NULL) {
-		free(names);
-		json_decref(out);
-		return NULL;
-	}
-	if (json_is_array(list)) {
-		json_array_foreach(list, i, v)
-		{
-			names[i] = json_incref(v);
-		}
-	} else {
-		json_object_foreach((json_t *)list, key, v)
-		{
-			names[i++] = json_string(key);
-		}
-	}
-	qsort(names, n, sizeof(*names), by_string);
-	for (i = 0; i < n; i++)
-		json_array_append_new(out, names[i]);
-	free(names);
-	return out;
-}
+#include "json_sort.h"
 
 int complete_fetch(struct session *s, const char *hint, json_t **names, struct msg_err *err)
 {
@@ -56,8 +21,10 @@ int complete_fetch(struct session *s, const char *hint, json_t **names, struct m
 		rc = d->list_tokens(s, &found, err);
 	else
 		return err_set(err, EXIT_FAILURE_, "%s: no list of %s names on this server", d->name, hint);
-	if (rc == 0 && (*names = sorted_names(found)) == NULL)
-		rc = err_set(err, EXIT_FAILURE_, "out of memory");
+	/* a list of names, or an object keyed by them (users, tokens) */
+	if (rc == 0 &&
+	    (*names = json_is_object(found) ? json_sorted_keys(found) : json_sorted_strings(found)) == NULL)
+		rc = err_set(err, EXIT_PROTOCOL, "%s: the %s names read are not all strings", d->name, hint);
 	json_decref(found);
 	return rc;
 }

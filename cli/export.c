@@ -4,27 +4,8 @@
 #include <string.h>
 
 #include "exitcode.h"
+#include "json_sort.h"
 #include "plan.h"
-
-static int by_string(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The object's keys, sorted; a malloc'd array the caller frees (not the strings). */
-static const char **sorted_keys(const json_t *obj, size_t *n)
-{
-	const char **keys = calloc(json_object_size(obj) + 1, sizeof(*keys));
-	const char *k;
-	json_t *v;
-
-	*n = 0;
-	if (keys == NULL)
-		return NULL;
-	json_object_foreach((json_t *)obj, k, v) keys[(*n)++] = k;
-	qsort(keys, *n, sizeof(*keys), by_string);
-	return keys;
-}
 
 static json_t *export_user(const json_t *u)
 {
@@ -49,30 +30,28 @@ int export_policy(struct session *s, json_t **policy, struct msg_err *err)
 {
 	const struct driver *d = s->driver;
 	json_t *doc = json_pack("{s:i,s:s}", "version", 1, "server", s->context->server);
-	json_t *users = NULL, *tokens = NULL, *list;
-	const char **keys = NULL;
-	size_t n, i;
+	json_t *users = NULL, *tokens = NULL, *keys = NULL, *list, *k;
+	size_t i;
 
 	if (d->list_users != NULL) {
 		if (d->list_users(s, json_true(), &users, err) != 0)
 			goto fail;
-		keys = sorted_keys(users, &n);
+		keys = json_sorted_keys(users);
 		list = json_array();
-		for (i = 0; keys && i < n; i++)
-			json_array_append_new(list, export_user(json_object_get(users, keys[i])));
+		json_array_foreach(keys, i, k)
+		    json_array_append_new(list, export_user(json_object_get(users, json_string_value(k))));
 		json_object_set_new(doc, "users", json_pack("{s:s,s:o}", "manage", "listed", "list", list));
-		free(keys);
-		keys = NULL;
+		json_decref(keys);
 	}
 	if (d->list_tokens != NULL) {
 		if (d->list_tokens(s, &tokens, err) != 0)
 			goto fail;
-		keys = sorted_keys(tokens, &n);
+		keys = json_sorted_keys(tokens);
 		list = json_array();
-		for (i = 0; keys && i < n; i++)
-			json_array_append_new(list, export_token(json_object_get(tokens, keys[i])));
+		json_array_foreach(keys, i, k)
+		    json_array_append_new(list, export_token(json_object_get(tokens, json_string_value(k))));
 		json_object_set_new(doc, "invites", json_pack("{s:o}", "tokens", list));
-		free(keys);
+		json_decref(keys);
 	}
 	if (d->export_sections != NULL && d->export_sections(s, doc, err) != 0)
 		goto fail;

@@ -558,7 +558,7 @@ static long backoff_ms(struct http_client *c, int k, long hint_ms)
 	return wait < c->retry_max_ms ? wait : c->retry_max_ms;
 }
 
-static void sleep_ms(long ms)
+void http_sleep_ms(long ms)
 {
 	struct timespec left = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
 
@@ -685,7 +685,7 @@ int http_request(struct http_client *c, const char *method, const char *path, co
 		wait = backoff_ms(c, attempt - 1, hint);
 		http_trace_line(c->trace, c->secrets, "* retrying in %ld ms (%s, attempt %d of %d)", wait,
 				why, attempt + 1, c->max_attempts);
-		sleep_ms(wait);
+		http_sleep_ms(wait);
 	}
 	if (a.body == NULL && (a.body = calloc(1, 1)) == NULL) {
 		request_failed(c, err, EXIT_FAILURE_, false, method, path, "out of memory");

@@ -81,6 +81,9 @@ void http_client_free(struct http_client *client);
 int http_request(struct http_client *client, const char *method, const char *path, const json_t *body,
 		 enum http_retry retry, struct http_reply *reply, struct msg_err *err);
 void http_reply_clear(struct http_reply *reply);
+/* Waits ms milliseconds, or less once http_interrupted is set (Ctrl-C): between retries, and for
+ * drivers polling a long task on the server. */
+void http_sleep_ms(long ms);
 
 /* Percent-encodes s for use in a path segment or query value; returns a malloc'd string. */
 char *http_escape(const char *s);

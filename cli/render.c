@@ -80,25 +80,3 @@ void render_tokens_table(FILE *out, const json_t *tokens)
 	table_print(out, t);
 	table_free(t);
 }
-
-static int by_key(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-json_t *sorted_values(const json_t *obj)
-{
-	const char **keys = calloc(json_object_size(obj) + 1, sizeof(*keys));
-	json_t *out = json_array(), *v;
-	const char *k;
-	size_t n = 0;
-
-	if (keys == NULL)
-		return out;
-	json_object_foreach((json_t *)obj, k, v) keys[n++] = k;
-	qsort(keys, n, sizeof(*keys), by_key);
-	for (size_t i = 0; i < n; i++)
-		json_array_append(out, json_object_get(obj, keys[i]));
-	free(keys);
-	return out;
-}

@@ -10,6 +10,7 @@
 #include "diff.h"
 #include "document.h"
 #include "exitcode.h"
+#include "json_sort.h"
 #include "snapshot.h"
 
 /* An export-shaped list (users.list, invites.tokens) as an object keyed by key. */
@@ -188,34 +189,6 @@ static void drop_unreadable_fields(const struct driver *d, json_t *desired, cons
 	}
 }
 
-static int by_text(const void *a, const void *b)
-{
-	return strcmp(json_string_value(*(json_t *const *)a), json_string_value(*(json_t *const *)b));
-}
-
-/* A sorted copy of an array of strings, or NULL when it holds anything else. */
-static json_t *sorted_names(const json_t *list)
-{
-	size_t n = json_array_size(list), i;
-	json_t **items = calloc(n + 1, sizeof(*items)), *out = NULL, *v;
-
-	if (items == NULL)
-		return NULL;
-	json_array_foreach(list, i, v)
-	{
-		if (!json_is_string(v))
-			goto done;
-		items[i] = v;
-	}
-	qsort(items, n, sizeof(*items), by_text);
-	out = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append(out, items[i]);
-done:
-	free(items);
-	return out;
-}
-
 /* Section values compare as the policy means them: lists of names (federation partners, allowed
  * domains) are sets, so a server that reports them sorted does not deviate from a policy that is not. */
 static bool same_value(const json_t *want, const json_t *have)
@@ -237,8 +210,8 @@ static bool same_value(const json_t *want, const json_t *have)
 	}
 	if (!json_is_array(want) || !json_is_array(have))
 		return json_equal(want, have);
-	w = sorted_names(want);
-	h = sorted_names(have);
+	w = json_sorted_strings(want);
+	h = json_sorted_strings(have);
 	same = w != NULL && h != NULL ? json_equal(w, h) : json_equal(want, have);
 	json_decref(w);
 	json_decref(h);

@@ -16,7 +16,7 @@ static int exec_invite_list(struct cli *cli, const struct cmd_args *args)
 				s->driver->name);
 	if (s->driver->list_tokens(s, &tokens, &cli->err) != 0)
 		return cli_failed(cli);
-	list = sorted_values(tokens);
+	list = json_sorted_values(tokens);
 	if (cli_print(cli, list, render_tokens_table) != 0)
 		status = cli_failed(cli);
 	json_decref(list);

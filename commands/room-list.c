@@ -46,7 +46,7 @@ static int exec_room_list(struct cli *cli, const struct cmd_args *args)
 				s->driver->name);
 	if (s->driver->list_rooms(s, &rooms, &cli->err) != 0)
 		return cli_failed(cli);
-	list = sorted_values(rooms);
+	list = json_sorted_values(rooms);
 	if (cli_print(cli, list, render_rooms) != 0)
 		status = cli_failed(cli);
 	json_decref(list);

@@ -10,7 +10,7 @@ static int exec_user_list(struct cli *cli, const struct cmd_args *args)
 	if (cli_session(cli, &s) != 0 ||
 	    s->driver->list_users(s, args_flag(args, "email") ? json_true() : NULL, &users, &cli->err) != 0)
 		return cli_failed(cli);
-	list = sorted_values(users);
+	list = json_sorted_values(users);
 	if (cli_print(cli, list, render_users_table) != 0)
 		status = cli_failed(cli);
 	json_decref(list);

@@ -21,6 +21,7 @@
 
 #include "ejabberd.h"
 #include "exitcode.h"
+#include "json_sort.h"
 #include "yaml_load.h"
 
 #define KEY "admins"
@@ -134,35 +135,22 @@ int ej_admins_read(struct session *s, json_t **admins, struct msg_err *err)
 	return 0;
 }
 
-static int by_text(const void *a, const void *b)
-{
-	return strcmp(json_string_value(*(json_t *const *)a), json_string_value(*(json_t *const *)b));
-}
-
 /* jids with jid added or taken out, sorted (so that the file does not depend on the order of the
  * changes); a new array. */
 static json_t *with(const json_t *jids, const char *jid, bool member)
 {
-	size_t n = 0, i;
-	json_t **items = calloc(json_array_size(jids) + 1, sizeof(*items)), *out = json_array(), *j;
-	json_t *made = member ? json_string(jid) : NULL;
+	json_t *all = json_array(), *out, *j;
+	size_t i;
 
-	if (items == NULL) {
-		json_decref(made);
-		return out;
-	}
 	json_array_foreach(jids, i, j)
 	{
 		if (strcmp(json_string_value(j), jid) != 0)
-			items[n++] = j;
+			json_array_append(all, j);
 	}
-	if (made != NULL)
-		items[n++] = made;
-	qsort(items, n, sizeof(*items), by_text);
-	for (i = 0; i < n; i++)
-		json_array_append(out, items[i]);
-	json_decref(made);
-	free(items);
+	if (member)
+		json_array_append_new(all, json_string(jid));
+	out = json_sorted_strings(all);
+	json_decref(all);
 	return out;
 }
 
@@ -185,8 +173,8 @@ int ej_admins_set(struct session *s, const char *id, bool admin, struct msg_err 
 	    read_jids(&f, &jids, &present, err) != 0)
 		goto done;
 	next = with(jids, jid, admin);
-	block = ej_admins_block(next);
-	if (block == NULL) {
+	/* never render from nothing: that would be a block with no admin at all */
+	if (next == NULL || (block = ej_admins_block(next)) == NULL) {
 		err_set(err, EXIT_FAILURE_, "out of memory");
 		goto done;
 	}

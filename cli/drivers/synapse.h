@@ -51,6 +51,10 @@ char *synapse_render_config(const char *section, const json_t *value);
 char *syn_room_path_id(const char *id_or_alias);
 /* Every room the server knows, as GET /_synapse/admin/v1/rooms lists them (all pages); new array. */
 int syn_rooms_list(struct session *s, json_t **rooms, struct msg_err *err);
+/* Whether an entry of the room list is one whose server ACL the federation section governs: a
+ * federatable room a local user is still in. */
+enum syn_room_reach { SYN_ROOM_GOVERNED, SYN_ROOM_LOCAL_ONLY, SYN_ROOM_LEFT };
+enum syn_room_reach syn_room_reach(const json_t *entry);
 /* A room's current state events, read through the admin API (no membership needed); new array. */
 int syn_room_state(struct session *s, const char *room_id, json_t **state, struct msg_err *err);
 /* The content of the state event (type, state_key) in state, or NULL; borrowed. */
@@ -107,6 +111,8 @@ bool synapse_glob_match(const char *pattern, const char *name);
  * allowlist mode, the partners (sorted, without duplicates); deny = []; allow_ip_literals = false.
  * *acl = NULL for mode open (ACLs are left alone). EXIT_DATAERR when the ACL would not admit the
  * server itself. */
+/* The server name without its port, as server ACLs name servers; written into out. */
+void syn_server_host(const char *server, char *out, size_t size);
 int synapse_acl_for(const char *server, const json_t *federation, json_t **acl, struct msg_err *err);
 /* NULL when acl admits server (its port ignored), else why not (static text). */
 const char *synapse_acl_refusal(const json_t *acl, const char *server);

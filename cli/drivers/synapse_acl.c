@@ -36,8 +36,7 @@ bool synapse_glob_match(const char *pattern, const char *name)
 	return *pattern == '\0';
 }
 
-/* The server name without its port, as ACLs compare it; writes into out. */
-static void host_of(const char *server, char *out, size_t size)
+void syn_server_host(const char *server, char *out, size_t size)
 {
 	const char *colon = strrchr(server, ':');
 	const char *bracket = strrchr(server, ']');
@@ -76,7 +75,7 @@ const char *synapse_acl_refusal(const json_t *acl, const char *server)
 	json_t *e;
 	size_t i;
 
-	host_of(server, host, sizeof(host));
+	syn_server_host(server, host, sizeof(host));
 	if (json_is_false(json_object_get(acl, "allow_ip_literals")) && is_ip_literal(host))
 		return "the server name is an IP address and allow_ip_literals is false";
 	json_array_foreach(json_object_get(acl, "deny"), i, e)
@@ -111,7 +110,7 @@ int synapse_acl_for(const char *server, const json_t *federation, json_t **acl, 
 		*acl = NULL;
 		return 0;
 	}
-	host_of(server, host, sizeof(host));
+	syn_server_host(server, host, sizeof(host));
 	names = calloc(json_array_size(partners) + 1, sizeof(*names));
 	if (names == NULL)
 		return err_set(err, EXIT_FAILURE_, "out of memory");
@@ -212,7 +211,7 @@ static int destination_findings(struct session *s, const json_t *federation, jso
 	json_t *r = NULL, *d, *p;
 	size_t i, j;
 
-	host_of(s->context->server, own, sizeof(own));
+	syn_server_host(s->context->server, own, sizeof(own));
 	for (;;) {
 		const char *next_text;
 		char *end;
@@ -236,7 +235,7 @@ static int destination_findings(struct session *s, const json_t *federation, jso
 
 			if (name == NULL)
 				continue;
-			host_of(name, host, sizeof(host));
+			syn_server_host(name, host, sizeof(host));
 			admitted = strcasecmp(host, own) == 0;
 			if (strcmp(mode, "allowlist") == 0)
 				json_array_foreach(partners, j, p) admitted |=
@@ -295,15 +294,9 @@ int synapse_federation_read(struct session *s, const json_t *policy, json_t **de
 				"synapse: GET /_synapse/admin/v1/rooms: room %zu has no room_id", i);
 			goto done;
 		}
-		if (json_object_get(w, "federatable") != NULL &&
-		    !syn_bool(json_object_get(w, "federatable"))) {
-			json_array_append_new(local_only, json_string(id));
-			continue;
-		}
-		/* a room no local user is joined to: the server has left it (1.67 always sends the count) */
-		if (json_is_integer(json_object_get(w, "joined_local_members")) &&
-		    json_integer_value(json_object_get(w, "joined_local_members")) <= 0) {
-			json_array_append_new(left, json_string(id));
+		if (syn_room_reach(w) != SYN_ROOM_GOVERNED) {
+			json_array_append_new(syn_room_reach(w) == SYN_ROOM_LEFT ? left : local_only,
+					      json_string(id));
 			continue;
 		}
 		if (syn_room_state(s, id, &state, err) != 0)

@@ -15,16 +15,11 @@
 static json_t *federation_of(const char *server, const json_t *acl)
 {
 	json_t *partners = json_array(), *name, *found, *again = NULL;
-	const char *colon = strrchr(server, ':');
 	struct msg_err ignored = {0};
 	char host[256];
 	size_t i;
 
-	/* ACLs name servers without their port */
-	if (colon != NULL && strchr(colon, ']') == NULL)
-		snprintf(host, sizeof(host), "%.*s", (int)(colon - server), server);
-	else
-		snprintf(host, sizeof(host), "%s", server);
+	syn_server_host(server, host, sizeof(host));
 	json_array_foreach(json_object_get(acl, "allow"), i, name)
 	{
 		if (json_is_string(name) && strcmp(json_string_value(name), host) != 0)
@@ -57,12 +52,7 @@ int synapse_export_sections(struct session *s, json_t *doc, struct msg_err *err)
 		const json_t *acl;
 		json_t *f;
 
-		/* the rooms synapse_federation_read governs */
-		if (id == NULL || (json_object_get(w, "federatable") != NULL &&
-				   !syn_bool(json_object_get(w, "federatable"))))
-			continue;
-		if (json_is_integer(json_object_get(w, "joined_local_members")) &&
-		    json_integer_value(json_object_get(w, "joined_local_members")) <= 0)
+		if (id == NULL || syn_room_reach(w) != SYN_ROOM_GOVERNED)
 			continue;
 		if (syn_room_state(s, id, &state, err) != 0)
 			goto done;

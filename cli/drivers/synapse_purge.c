@@ -7,7 +7,6 @@
  * only copies there are. Synapse keeps the last event before the cutoff and all room state, and answers
  * 404 "there is no event to be purged" when nothing precedes the cutoff; a second run right after a
  * first finds nothing more to delete, so the command is safe to run from cron. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -45,14 +44,6 @@ static int64_t now_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int64_t ms)
-{
-	struct timespec ts = {.tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000L};
-
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR && !http_interrupted)
-		;
 }
 
 static void report_add(json_t *report, const char *scope, const char *rule, const char *cutoff,
@@ -118,7 +109,7 @@ static int follow_purge(struct session *s, const char *purge_id, const char **st
 		}
 		json_decref(r);
 		r = NULL;
-		sleep_ms(syn_purge_poll_delay_ms(attempt));
+		http_sleep_ms((long)syn_purge_poll_delay_ms(attempt));
 		waited += syn_purge_poll_delay_ms(attempt);
 		if (http_interrupted) {
 			err_set(err, EXIT_INTERRUPTED, "interrupted (purge %s goes on on the server)",

@@ -485,3 +485,16 @@ done:
 	free(room_id);
 	return rc;
 }
+
+enum syn_room_reach syn_room_reach(const json_t *entry)
+{
+	const json_t *federatable = json_object_get(entry, "federatable");
+	const json_t *local = json_object_get(entry, "joined_local_members");
+
+	if (federatable != NULL && !syn_bool(federatable))
+		return SYN_ROOM_LOCAL_ONLY;
+	/* a room no local user is joined to: the server has left it (1.67 always sends the count) */
+	if (json_is_integer(local) && json_integer_value(local) <= 0)
+		return SYN_ROOM_LEFT;
+	return SYN_ROOM_GOVERNED;
+}

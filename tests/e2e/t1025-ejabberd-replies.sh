@@ -11,6 +11,8 @@
 ejabberd_start main example.test
 say "# ejabberd main started in $EJ_START_MS ms"
 MAP="$MSGADM_TEST_BUILD/tests/tools/ej-reply-map"
+# the admin's credentials as a header in a 0600 file: never on curl's command line
+(umask 077 && printf 'Authorization: Basic %s\n' "$(base64 -w0 <"$EJ_BASIC_FILE")" >"$T/auth.header")
 
 # raw NAME AUTH PATH_COMMAND [BODY]: POSTs BODY (raw bytes, default empty) to /api/PATH_COMMAND as the
 # admin (AUTH=admin) or with no credentials (AUTH=none); the status goes to $T/NAME.status, the body
@@ -18,7 +20,7 @@ MAP="$MSGADM_TEST_BUILD/tests/tools/ej-reply-map"
 raw() {
 	_n=$1 _a=$2 _c=$3 _b=${4-}
 	set -- -s -o "$T/$_n.body" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "$_b"
-	[ "$_a" = admin ] && set -- "$@" -u "$(cat "$EJ_BASIC_FILE")"
+	[ "$_a" = admin ] && set -- "$@" -H @"$T/auth.header"
 	curl "$@" "$EJ_API/$_c" >"$T/$_n.status"
 }
 # mapped NAME COMMAND: msgadm's reading of reply NAME as an answer to COMMAND, to $T/NAME.mapped.

@@ -44,4 +44,19 @@ static inline json_t *J(const char *text)
 	return hold(v);
 }
 
+/* Asserts that got prints as expected does (compact JSON, with flags: JSON_SORT_KEYS when key order
+ * does not matter), showing both when they differ. */
+static inline void assert_json_as(const json_t *got, const json_t *expected, size_t flags)
+{
+	char *g = json_dumps(got, JSON_COMPACT | JSON_ENCODE_ANY | flags);
+	char *e = json_dumps(expected, JSON_COMPACT | JSON_ENCODE_ANY | flags);
+	int same = g != NULL && e != NULL && strcmp(g, e) == 0;
+
+	if (!same)
+		print_error("got      %s\nexpected %s\n", g ? g : "(null)", e ? e : "(null)");
+	free(g);
+	free(e);
+	assert_true(same);
+}
+
 #endif
