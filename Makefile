@@ -3,27 +3,44 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   ?= build
 SAN     ?=
+V       ?= 0
 
 CC      ?= cc
-PKGS     = libcurl jansson yaml-0.1
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Icli -Icli/drivers
-LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcurl -ljansson -lyaml) -lreadline -lcrypto -lm
-ifeq ($(SAN),1)
-CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-LDFLAGS += -fsanitize=address,undefined
-endif
+PKGS     = libcurl jansson yaml-0.1
 
-LIB_SRCS  = $(wildcard cli/*.c cli/drivers/*.c commands/*.c)
-LIB_SRCS := $(filter-out cli/main.c,$(LIB_SRCS))
+# The project's own flags stay apart from the user's CPPFLAGS, CFLAGS, LDFLAGS and LDLIBS, so that
+# `make CFLAGS='-O0 -g'` changes the optimisation and keeps the warnings and include paths. Parts
+# include each other's headers by folder ("engine/plan.h"): -Icli is the only include path.
+MSG_CPPFLAGS = -Icli -D_GNU_SOURCE
+MSG_CFLAGS   = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -MMD -MP
+MSG_LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcurl -ljansson -lyaml) \
+	       -lreadline -lcrypto -lm
+ifeq ($(SAN),1)
+SAN_FLAGS    = -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+COMPILE = $(CC) $(MSG_CPPFLAGS) $(CPPFLAGS) $(MSG_CFLAGS) $(CFLAGS) $(SAN_FLAGS)
+LINK    = $(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS)
+
+# Quiet by default ("  CC      cli/engine/plan.c"); `make V=1` prints every command line.
+quiet = $(if $(V:0=),,@printf '  %-7s %s\n' '$(1)' '$(2)';)
+
+# Parallel by default for the targets that build and then run something: the sub-make gets -j
+# unless the caller already gave one (then the jobserver is shared).
+NPROC  := $(shell nproc 2>/dev/null || echo 2)
+SUBJOBS = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC))
+
+LIB_SRCS  = $(filter-out cli/main.c,$(wildcard cli/*.c cli/*/*.c commands/*.c))
 SCHEMAS   = policy config
 LIB_OBJS  = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(SCHEMAS:%=$(BUILD)/obj/gen/%_schema.o)
+MAIN_OBJ  = $(BUILD)/obj/cli/main.o
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 TOOL_BINS = $(BUILD)/tests/tools/json-validate $(BUILD)/tests/tools/ej-reply-map
 
 .SECONDARY:
-.PHONY: all deps check test unit e2e demo bench install completions man clean format
+.DELETE_ON_ERROR:
+.PHONY: all deps check test test-build unit e2e demo bench install completions man clean format
 
 all: $(BUILD)/msgadm
 
@@ -33,37 +50,42 @@ deps:
 # The schemas are the one truth: the binary embeds them.
 $(BUILD)/gen/%_schema.c: schemas/%.schema.json scripts/embed
 	@mkdir -p $(dir $@)
-	scripts/embed $*_schema_text $< $@
+	$(call quiet,GEN,$@)scripts/embed $*_schema_text $< $@
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(call quiet,CC,$<)$(COMPILE) -c -o $@ $<
 
-$(BUILD)/obj/%.o: %.c $(wildcard cli/*.h cli/drivers/*.h commands/*.h)
+$(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(call quiet,CC,$<)$(COMPILE) -c -o $@ $<
 
 $(BUILD)/libmsgadm.a: $(LIB_OBJS)
-	rm -f $@
-	ar rcs $@ $^
+	$(call quiet,AR,$@)rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/msgadm: $(BUILD)/obj/cli/main.o $(BUILD)/libmsgadm.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/msgadm: $(MAIN_OBJ) $(BUILD)/libmsgadm.a
+	$(call quiet,LINK,$@)$(LINK) -o $@ $^ $(MSG_LDLIBS) $(LDLIBS)
 
 # Test-only tools (never installed): e.g. json-validate holds lint's SARIF to the official schema.
 $(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/libmsgadm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libmsgadm.a $(LDLIBS)
+	$(call quiet,CC,$<)$(COMPILE) $(LDFLAGS) -o $@ $< $(BUILD)/libmsgadm.a $(MSG_LDLIBS) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmsgadm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libmsgadm.a $(LDLIBS) -lcmocka
+	$(call quiet,CC,$<)$(COMPILE) -Itests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libmsgadm.a \
+		$(MSG_LDLIBS) $(LDLIBS) -lcmocka
+
+# Header dependencies, written by the compiler (-MMD -MP) next to each object and test binary.
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_BINS:=.d) $(TOOL_BINS:=.d)
 
 # The test suite: sanitized build, unit tests then end-to-end tests, one summary line at the end.
 check: deps
-	$(MAKE) BUILD=build/asan SAN=1 test
+	$(MAKE) $(SUBJOBS) BUILD=build/asan SAN=1 test
 
-test: $(BUILD)/msgadm $(UNIT_BINS) $(TOOL_BINS)
+test-build: $(BUILD)/msgadm $(UNIT_BINS) $(TOOL_BINS)
+
+test: test-build
 	tests/run BUILD=$(BUILD)
 
 unit: $(UNIT_BINS)
@@ -73,11 +95,11 @@ e2e: $(BUILD)/msgadm $(TOOL_BINS)
 	tests/run BUILD=$(BUILD) --only e2e
 
 demo: deps
-	$(MAKE) all
+	$(MAKE) $(SUBJOBS) all
 	scripts/demo $(BUILD)/msgadm
 
 bench: deps
-	$(MAKE) all
+	$(MAKE) $(SUBJOBS) all
 	bench/run $(BUILD)/msgadm
 
 install: $(BUILD)/msgadm
@@ -103,7 +125,7 @@ man: $(BUILD)/msgadm
 	mv man/msgadm.1.new man/msgadm.1
 
 format:
-	clang-format -i cli/*.c cli/*.h cli/drivers/*.[ch] commands/*.[ch] tests/unit/*.[ch]
+	clang-format -i $(wildcard cli/*.[ch] cli/*/*.[ch] commands/*.[ch] tests/unit/*.[ch] tests/tools/*.c)
 
 clean:
 	rm -rf build

@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "plan.h"
+#include "engine/plan.h"
 
 #define APPLY_LABEL "Applying changes"
 

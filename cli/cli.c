@@ -7,10 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "audit.h"
-#include "complete_live.h"
-#include "exitcode.h"
-#include "yaml_emit.h"
+#include "audit/audit.h"
+#include "shell/complete_live.h"
+#include "base/exitcode.h"
+#include "io/yaml_emit.h"
 
 int cli_fail(struct cli *cli, int status, const char *fmt, ...)
 {

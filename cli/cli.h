@@ -5,15 +5,15 @@
 
 #include <jansson.h>
 
-#include "json_sort.h"
+#include "io/json_sort.h"
 #include <stdbool.h>
 #include <stdio.h>
 
 #include "color.h"
-#include "command.h"
+#include "shell/command.h"
 #include "config.h"
-#include "driver.h"
-#include "msg_err.h"
+#include "engine/driver.h"
+#include "base/msg_err.h"
 #include "progress.h"
 
 /* SARIF and JUnit only for commands flagged CMD_REPORT_FORMATS (lint); cli_run refuses them elsewhere. */

@@ -3,7 +3,7 @@
  * (CMD_HIDDEN) come last: msgadm's own tools, which help, the manual and completions leave out. */
 #include <stddef.h>
 
-#include "command.h"
+#include "shell/command.h"
 
 extern const struct command cmd_validate, cmd_plan, cmd_apply, cmd_export, cmd_user_list, cmd_user_show,
     cmd_user_create, cmd_user_update, cmd_user_deactivate, cmd_user_reactivate, cmd_invite_list,

@@ -2,15 +2,15 @@
  * A shell waits for this with the user's Tab in mid-air, so values from the server are asked with a
  * deadline (COMPLETE_DEADLINE_MS for everything, no retry), and whatever fails, nothing is printed:
  * no candidate, and never a line on stderr. */
-#include "complete.h"
+#include "shell/complete.h"
 
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 
-#include "complete_live.h"
-#include "http.h"
+#include "shell/complete_live.h"
+#include "io/http.h"
 
 /* A session of its own for completion: the context with the deadline's timeouts and no retry. */
 struct quick_session {

@@ -8,10 +8,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "document.h"
-#include "exitcode.h"
-#include "schema.h"
-#include "yaml_load.h"
+#include "io/document.h"
+#include "base/exitcode.h"
+#include "io/schema.h"
+#include "io/yaml_load.h"
 
 char *config_default_path(void)
 {

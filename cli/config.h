@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "msg_err.h"
+#include "base/msg_err.h"
 
 struct context {
 	const char *name;

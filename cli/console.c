@@ -25,12 +25,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "complete.h"
-#include "console_words.h"
-#include "exitcode.h"
-#include "http.h"
+#include "shell/complete.h"
+#include "shell/console_words.h"
+#include "base/exitcode.h"
+#include "io/http.h"
 #include "progress.h"
-#include "xdg.h"
+#include "io/xdg.h"
 
 #define HISTORY_MAX 1000
 

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "complete.h"
-#include "complete_live.h"
-#include "console_words.h"
+#include "shell/complete.h"
+#include "shell/complete_live.h"
+#include "shell/console_words.h"
 
 static struct cli *console_cli;
 static json_t *candidates; /* strings offered for the word being completed, during one completion */

@@ -4,10 +4,10 @@
 #include <string.h>
 
 #include "cli.h"
-#include "exitcode.h"
-#include "plan.h"
-#include "safety.h"
-#include "schema.h"
+#include "base/exitcode.h"
+#include "engine/plan.h"
+#include "engine/safety.h"
+#include "io/schema.h"
 
 static const char *str(const json_t *obj, const char *key)
 {

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "color.h"
-#include "exitcode.h"
-#include "plan.h"
+#include "base/exitcode.h"
+#include "engine/plan.h"
 
 /* Fields whose values are secrets: a plan shows that they are set or change, never what they hold
  * (plans are pasted into tickets and CI logs). */

@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "http.h"
+#include "io/http.h"
 
 #define BAR_MAX 30 /* columns inside the brackets, at most */
 #define BAR_MIN 10 /* narrower than this, the bar says nothing the percentage does not */

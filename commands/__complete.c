@@ -1,6 +1,6 @@
 /* msgadm __complete [--] WORD... (hidden): what the shell completion scripts ask (complete.h) */
 #include "cli.h"
-#include "complete.h"
+#include "shell/complete.h"
 
 static int exec_complete(struct cli *cli, const struct cmd_args *args)
 {

@@ -3,8 +3,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "exitcode.h"
-#include "plan.h"
+#include "base/exitcode.h"
+#include "engine/plan.h"
 
 /* On a terminal, asks; elsewhere --yes is required. */
 static int confirmed(struct cli *cli, const struct cmd_args *args)

@@ -3,10 +3,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "audit.h"
+#include "audit/audit.h"
 #include "cli.h"
 #include "table.h"
-#include "exitcode.h"
+#include "base/exitcode.h"
 
 static const char *str(const json_t *obj, const char *key)
 {

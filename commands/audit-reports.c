@@ -3,7 +3,7 @@
 
 #include "cli.h"
 #include "table.h"
-#include "exitcode.h"
+#include "base/exitcode.h"
 
 static const char *str_or(const json_t *obj, const char *key, const char *fallback)
 {

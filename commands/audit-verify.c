@@ -2,9 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
+#include "audit/audit.h"
 #include "cli.h"
-#include "exitcode.h"
+#include "base/exitcode.h"
 
 static void print_summary(FILE *out, const json_t *summary)
 {

@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "exitcode.h"
-#include "snapshot.h"
+#include "base/exitcode.h"
+#include "audit/snapshot.h"
 
 /* A value as compact JSON, shortened for a line of text. */
 static void print_value(FILE *out, const json_t *v)

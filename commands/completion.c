@@ -1,7 +1,7 @@
 /* msgadm completion bash|zsh|fish */
 #include "cli.h"
-#include "completion_gen.h"
-#include "exitcode.h"
+#include "shell/completion_gen.h"
+#include "base/exitcode.h"
 
 static int exec_completion(struct cli *cli, const struct cmd_args *args)
 {

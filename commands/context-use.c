@@ -1,6 +1,6 @@
 /* msgadm context use NAME */
 #include "cli.h"
-#include "exitcode.h"
+#include "base/exitcode.h"
 
 static int exec_context_use(struct cli *cli, const struct cmd_args *args)
 {

@@ -1,6 +1,6 @@
 /* msgadm export: the live state as a policy document. */
 #include "cli.h"
-#include "plan.h"
+#include "engine/plan.h"
 
 static int exec_export(struct cli *cli, const struct cmd_args *args)
 {

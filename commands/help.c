@@ -1,6 +1,6 @@
 /* msgadm help [COMMAND] */
 #include "cli.h"
-#include "exitcode.h"
+#include "base/exitcode.h"
 
 static int exec_help(struct cli *cli, const struct cmd_args *args)
 {

@@ -1,6 +1,6 @@
 /* msgadm invite list */
 #include "cli.h"
-#include "exitcode.h"
+#include "base/exitcode.h"
 
 static int exec_invite_list(struct cli *cli, const struct cmd_args *args)
 {

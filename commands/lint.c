@@ -4,12 +4,12 @@
 #include <string.h>
 
 #include "cli.h"
-#include "document.h"
-#include "exitcode.h"
-#include "lint.h"
-#include "schema.h"
-#include "version.h"
-#include "yaml_load.h"
+#include "io/document.h"
+#include "base/exitcode.h"
+#include "audit/lint.h"
+#include "io/schema.h"
+#include "base/version.h"
+#include "io/yaml_load.h"
 
 /* The positions of the snapshot's body, as if the body were the document. */
 static json_t *body_positions(const json_t *pos)

@@ -1,7 +1,7 @@
 /* msgadm plan -f FILE: what apply would change. */
 #include "cli.h"
-#include "exitcode.h"
-#include "plan.h"
+#include "base/exitcode.h"
+#include "engine/plan.h"
 
 static int exec_plan(struct cli *cli, const struct cmd_args *args)
 {

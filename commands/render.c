@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "driver.h"
-#include "exitcode.h"
-#include "policy.h"
+#include "engine/driver.h"
+#include "base/exitcode.h"
+#include "engine/policy.h"
 
 /* Policy sections the Synapse configuration holds, in the order the fragment lists them. */
 static const char *const config_sections[] = {

@@ -1,11 +1,11 @@
 /* msgadm retention enforce -f FILE [--dry-run]: delete history older than the policy's lifetimes. */
 #include <string.h>
 
-#include "audit.h"
+#include "audit/audit.h"
 #include "cli.h"
 #include "table.h"
-#include "exitcode.h"
-#include "policy.h"
+#include "base/exitcode.h"
+#include "engine/policy.h"
 
 static const char *str_or(const json_t *obj, const char *key, const char *fallback)
 {

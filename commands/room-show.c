@@ -1,6 +1,6 @@
 /* msgadm room show ID|ALIAS */
 #include "cli.h"
-#include "exitcode.h"
+#include "base/exitcode.h"
 
 static int exec_room_show(struct cli *cli, const struct cmd_args *args)
 {

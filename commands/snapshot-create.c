@@ -1,6 +1,6 @@
 /* msgadm snapshot create --out FILE: the live state, with its metadata and digest, to a new file. */
 #include "cli.h"
-#include "snapshot.h"
+#include "audit/snapshot.h"
 
 static void print_created(FILE *out, const json_t *r)
 {

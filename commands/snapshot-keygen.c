@@ -2,7 +2,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
-#include "signing.h"
+#include "audit/signing.h"
 
 static void print_keygen(FILE *out, const json_t *r)
 {

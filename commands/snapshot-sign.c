@@ -1,6 +1,6 @@
 /* msgadm snapshot sign SNAP --key KEY: a detached Ed25519 signature, SNAP.sig. */
 #include "cli.h"
-#include "snapshot.h"
+#include "audit/snapshot.h"
 
 static void print_signed(FILE *out, const json_t *r)
 {

@@ -1,6 +1,6 @@
 /* msgadm snapshot verify SNAP --pubkey KEY.pub: the signature and the body digest, offline. */
 #include "cli.h"
-#include "snapshot.h"
+#include "audit/snapshot.h"
 
 static void print_verified(FILE *out, const json_t *r)
 {

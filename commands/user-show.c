@@ -1,6 +1,6 @@
 /* msgadm user show ID */
 #include "cli.h"
-#include "exitcode.h"
+#include "base/exitcode.h"
 
 static int exec_user_show(struct cli *cli, const struct cmd_args *args)
 {

@@ -1,6 +1,6 @@
 /* msgadm user update ID [--display-name NAME] [--email ADDRESS] [--admin|--no-admin] */
 #include "cli.h"
-#include "exitcode.h"
+#include "base/exitcode.h"
 
 static int exec_user_update(struct cli *cli, const struct cmd_args *args)
 {

@@ -1,7 +1,7 @@
 /* msgadm validate FILE...: offline check of policies against the schema. */
 #include "cli.h"
-#include "exitcode.h"
-#include "policy.h"
+#include "base/exitcode.h"
+#include "engine/policy.h"
 
 static int exec_validate(struct cli *cli, const struct cmd_args *args)
 {

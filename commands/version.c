@@ -1,6 +1,6 @@
 /* msgadm version */
 #include "cli.h"
-#include "version.h"
+#include "base/version.h"
 
 static int exec_version(struct cli *cli, const struct cmd_args *args)
 {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exitcode.h"
+#include "base/exitcode.h"
 
 const struct capability ejabberd_capabilities[] = {
     {"users.list[].display_name", CAP_MANAGED,

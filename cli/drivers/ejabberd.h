@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "driver.h"
+#include "engine/driver.h"
 
 /* The marker msgadm keeps in the private XML storage (mod_private) of the accounts it deactivates:
  * ejabberd 23.01 cannot tell a banned account from another. */

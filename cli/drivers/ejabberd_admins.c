@@ -20,9 +20,9 @@
 #include <string.h>
 
 #include "ejabberd.h"
-#include "exitcode.h"
-#include "json_sort.h"
-#include "yaml_load.h"
+#include "base/exitcode.h"
+#include "io/json_sort.h"
+#include "io/yaml_load.h"
 
 #define KEY "admins"
 

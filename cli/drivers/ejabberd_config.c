@@ -41,7 +41,7 @@
 #include <string.h>
 
 #include "ejabberd.h"
-#include "exitcode.h"
+#include "base/exitcode.h"
 
 #define REGISTER_MODULE "modules:\n  mod_register:\n    access: msgadm_register"
 

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "ejabberd.h"
-#include "exitcode.h"
+#include "base/exitcode.h"
 
 int ej_password_new(char password[EJ_PASSWORD_LEN + 1], struct msg_err *err)
 {

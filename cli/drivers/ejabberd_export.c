@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "ejabberd.h"
-#include "yaml_load.h"
+#include "io/yaml_load.h"
 
 /* Whether value renders to exactly content for section. */
 static bool renders_to(const char *section, const json_t *value, const char *content)

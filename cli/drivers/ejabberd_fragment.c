@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "ejabberd.h"
-#include "exitcode.h"
+#include "base/exitcode.h"
 
 /* ejabberd's configuration is small; a larger file is not the fragment the context means. */
 #define FRAGMENT_MAX (1024 * 1024)

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "duration.h"
+#include "engine/duration.h"
 #include "ejabberd.h"
-#include "exitcode.h"
+#include "base/exitcode.h"
 
 #define DAY_MS INT64_C(86400000)
 

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "ejabberd.h"
-#include "exitcode.h"
+#include "base/exitcode.h"
 
 /* 23.01 answers 400 with one of these when the account has no vCard, or no such field in it. */
 const char *const ej_vcard_unset[] = {"error_no_vcard_found", "error_no_value_found_in_vcard", NULL};

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exitcode.h"
+#include "base/exitcode.h"
 
 const struct capability synapse_capabilities[] = {
     {"users.list[].display_name", CAP_MANAGED, "PUT /_synapse/admin/v2/users/<id> (displayname)"},

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "driver.h"
+#include "engine/driver.h"
 
 /* Sends one request and maps the reply: 2xx -> 0 with *reply the JSON body (new reference, may be
  * NULL when reply is NULL); a status listed in `allowed` (0-terminated) -> 0 with *status set;

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "exitcode.h"
+#include "base/exitcode.h"
 #include "synapse.h"
 
 bool synapse_glob_match(const char *pattern, const char *name)

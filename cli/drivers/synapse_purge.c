@@ -11,8 +11,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "duration.h"
-#include "exitcode.h"
+#include "engine/duration.h"
+#include "base/exitcode.h"
 #include "synapse.h"
 
 /* How long one purge is followed before it is reported as still running (it goes on on the

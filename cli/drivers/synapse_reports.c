@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "exitcode.h"
+#include "base/exitcode.h"
 #include "synapse.h"
 
 #define REPORTS_PAGE 100

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "duration.h"
-#include "exitcode.h"
+#include "engine/duration.h"
+#include "base/exitcode.h"
 #include "synapse.h"
 
 /* Adds field (a policy duration) to item in milliseconds; absent fields are left out. */

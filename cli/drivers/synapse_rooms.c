@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exitcode.h"
+#include "base/exitcode.h"
 #include "synapse.h"
 
 char *syn_room_path_id(const char *id_or_alias)

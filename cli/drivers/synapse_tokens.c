@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "exitcode.h"
+#include "base/exitcode.h"
 #include "synapse.h"
 
 #define DAY_MS 86400000LL

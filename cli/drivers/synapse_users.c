@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "exitcode.h"
+#include "base/exitcode.h"
 #include "synapse.h"
 
 json_t *synapse_user_from_wire(const struct session *s, const json_t *wire)

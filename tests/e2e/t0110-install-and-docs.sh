@@ -28,7 +28,7 @@ test_expect_success 'msgadm(1) names every command in the command table' '
 	done <"$T/commands"
 '
 test_expect_success 'msgadm(1) documents every exit status the code defines' '
-	for n in $(sed -n "s/.*= \([0-9][0-9]*\),.*/\1/p" "$TOP/cli/exitcode.h"); do
+	for n in $(sed -n "s/.*= \([0-9][0-9]*\),.*/\1/p" "$TOP/cli/base/exitcode.h"); do
 		grep -q "^\.It $n\$" "$TOP/man/msgadm.1" || { echo "exit status $n missing"; exit 1; }
 	done
 '

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ejabberd.h"
-#include "wholefile.h"
+#include "drivers/ejabberd.h"
+#include "io/wholefile.h"
 
 int main(int argc, char **argv)
 {

@@ -4,7 +4,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#include "schema.h"
+#include "io/schema.h"
 
 int main(int argc, char **argv)
 {

@@ -1,4 +1,4 @@
-/* Tests of cli/audit.c and its hook in plan_apply: the chain of lines, the default paths, and that no
+/* Tests of cli/audit/audit.c and its hook in plan_apply: the chain of lines, the default paths, and that no
  * change is made without its audit line (a log that cannot be opened, or that fills up mid-run). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,9 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "audit.h"
-#include "exitcode.h"
-#include "plan.h"
+#include "audit/audit.h"
+#include "base/exitcode.h"
+#include "engine/plan.h"
 #include "test_json.h"
 
 static char dir[] = "/tmp/msgadm-audit-XXXXXX";

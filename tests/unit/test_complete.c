@@ -1,4 +1,4 @@
-/* Tests of cli/complete.c, the completion engine that the console's Tab and `msgadm __complete` (the
+/* Tests of cli/shell/complete.c, the completion engine that the console's Tab and `msgadm __complete` (the
  * shells') share: the words after "msgadm", the last one under the cursor, and what it offers. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "complete.h"
+#include "shell/complete.h"
 
 #define WORDS(...) ((const char *const[]){__VA_ARGS__, NULL})
 

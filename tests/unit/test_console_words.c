@@ -1,4 +1,4 @@
-/* Tests of cli/console_words.c: how the console splits a line into words, and which lines it keeps
+/* Tests of cli/shell/console_words.c: how the console splits a line into words, and which lines it keeps
  * out of the history file. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "console_words.h"
+#include "shell/console_words.h"
 
 /* Splits line, expects the result and the words (a NULL-terminated list), then frees. */
 static void expect_split(const char *line, enum console_split want, const char *const *words)

@@ -1,4 +1,4 @@
-/* Tests of cli/diff.c: what the diff engine plans for a policy against a canonical state, and in which
+/* Tests of cli/engine/diff.c: what the diff engine plans for a policy against a canonical state, and in which
  * order. Policies and states are written as JSON with single quotes (J() turns them into double quotes)
  * so that each test reads like the policy and server state it describes. */
 #include <setjmp.h>
@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diff.h"
-#include "exitcode.h"
+#include "engine/diff.h"
+#include "base/exitcode.h"
 #include "test_json.h"
 
 /* Compares a value with the expected JSON, showing both in canonical form when they differ. */

@@ -16,10 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ejabberd.h"
-#include "exitcode.h"
+#include "drivers/ejabberd.h"
+#include "base/exitcode.h"
 #include "test_json.h"
-#include "yaml_load.h"
+#include "io/yaml_load.h"
 
 #define HOST "example.test"
 

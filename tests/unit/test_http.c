@@ -1,4 +1,4 @@
-/* cli/http.c against an in-process canned server: a thread on 127.0.0.1 that answers each request with the
+/* cli/io/http.c against an in-process canned server: a thread on 127.0.0.1 that answers each request with the
  * next scripted step (keep-alive, close after the reply, drop without a reply, or stall) and records what
  * it received. */
 #include <setjmp.h>
@@ -20,8 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "exitcode.h"
-#include "http.h"
+#include "base/exitcode.h"
+#include "io/http.h"
 
 #define TOKEN "syt_c2VjcmV0_TOKEN42"
 

@@ -1,4 +1,4 @@
-/* Tests of the console's hook in cli/http.c: a signal handler that sets http_interrupted cancels the
+/* Tests of the console's hook in cli/io/http.c: a signal handler that sets http_interrupted cancels the
  * request in progress promptly, without retries, with status 130. The server here accepts
  * connections (the kernel's backlog does) and never answers. */
 #include <setjmp.h>
@@ -17,8 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "exitcode.h"
-#include "http.h"
+#include "base/exitcode.h"
+#include "io/http.h"
 
 static int silent_fd = -1;
 static char silent_url[64];

@@ -1,4 +1,4 @@
-/* Tests of cli/jcs.c, the RFC 8785 canonicaliser: the RFC's own examples (section 3.2.2 and the
+/* Tests of cli/io/jcs.c, the RFC 8785 canonicaliser: the RFC's own examples (section 3.2.2 and the
  * number table of appendix B, each checked against ECMAScript's Number#toString), the boundaries of
  * its number rules, member order by UTF-16 code units, string escaping, and the readable layout
  * that strips back to the canonical form. */
@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exitcode.h"
-#include "jcs.h"
+#include "base/exitcode.h"
+#include "io/jcs.h"
 #include "test_json.h"
 
 /* The canonical form of a value, expecting success. */

@@ -1,11 +1,11 @@
-/* Tests of cli/json_sort.c: byte order, non-strings refused, keys and values of an object. */
+/* Tests of cli/io/json_sort.c: byte order, non-strings refused, keys and values of an object. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "json_sort.h"
+#include "io/json_sort.h"
 #include "test_json.h"
 
 static void test_strings(void **state)

@@ -1,4 +1,4 @@
-/* Tests of cli/lint.c and cli/lint_output.c: each risk rule fires on the setting it is about and stays
+/* Tests of cli/audit/lint.c and cli/audit/lint_output.c: each risk rule fires on the setting it is about and stays
  * quiet on a safe one; ignores, thresholds, --fail-on, positions, and the SARIF and JUnit renderings.
  * Policies are written as JSON with single quotes (J() turns them into double quotes). */
 #include <setjmp.h>
@@ -12,10 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "exitcode.h"
-#include "lint.h"
-#include "policy.h"
-#include "schema.h"
+#include "base/exitcode.h"
+#include "audit/lint.h"
+#include "engine/policy.h"
+#include "io/schema.h"
 #include "test_json.h"
 
 /* A policy that trips no rule; each test changes one thing in it. */

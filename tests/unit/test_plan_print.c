@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "color.h"
-#include "plan.h"
+#include "engine/plan.h"
 #include "test_json.h"
 
 static char *printed(const char *change)

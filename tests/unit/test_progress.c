@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "http.h"
+#include "io/http.h"
 #include "progress.h"
 
 static double fake_now;

@@ -1,5 +1,5 @@
-/* Tests of cli/safety.c (the guards apply runs before touching a server) and of state_digest in
- * cli/plan.c (how apply notices that the server changed since the plan). JSON is written with single
+/* Tests of cli/engine/safety.c (the guards apply runs before touching a server) and of state_digest in
+ * cli/engine/plan.c (how apply notices that the server changed since the plan). JSON is written with single
  * quotes; J() turns them into double quotes. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diff.h"
-#include "exitcode.h"
+#include "engine/diff.h"
+#include "base/exitcode.h"
 #include "test_json.h"
-#include "plan.h"
-#include "safety.h"
+#include "engine/plan.h"
+#include "engine/safety.h"
 
 /* safety_check with JSON texts; err is cleared first. */
 static int check(const char *policy, const char *actual, const char *changes, const char *acting, bool force,

@@ -1,4 +1,4 @@
-/* Tests of cli/schema.c: the official JSON Schema test suite (draft 2020-12) for the yes/no answers, one
+/* Tests of cli/io/schema.c: the official JSON Schema test suite (draft 2020-12) for the yes/no answers, one
  * cmocka test per suite file; and schemas/policy.schema.json for the paths and messages an administrator
  * reads. Runs with the repository root as working directory. */
 #include <setjmp.h>
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "schema.h"
+#include "io/schema.h"
 
 #define SUITE_DEFAULT "../shared/testsuites/json-schema/draft2020-12"
 #define POLICY_SCHEMA "schemas/policy.schema.json"

@@ -9,11 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "diff.h"
-#include "driver.h"
-#include "exitcode.h"
-#include "plan.h"
-#include "policy.h"
+#include "engine/diff.h"
+#include "engine/driver.h"
+#include "base/exitcode.h"
+#include "engine/plan.h"
+#include "engine/policy.h"
 #include "test_json.h"
 
 /* What the fake server holds, and what apply was asked to do. */

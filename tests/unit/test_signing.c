@@ -1,4 +1,4 @@
-/* Tests of cli/signing.c: Ed25519 as RFC 8032 defines it (its test vectors), key files (modes, no
+/* Tests of cli/audit/signing.c: Ed25519 as RFC 8032 defines it (its test vectors), key files (modes, no
  * overwriting, refusals), and that a changed message, signature or key never verifies. Each test
  * works in a fresh directory under $TMPDIR. */
 #include <setjmp.h>
@@ -15,8 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "exitcode.h"
-#include "signing.h"
+#include "base/exitcode.h"
+#include "audit/signing.h"
 
 static char dir[256];
 

@@ -1,4 +1,4 @@
-/* Tests of cli/snapshot.c and cli/snapshot_check.c without a server: the file written and read
+/* Tests of cli/audit/snapshot.c and cli/audit/snapshot_check.c without a server: the file written and read
  * back, what reading refuses, the body as the diff engine's actual state, and the compliance report
  * (deviations, sections a snapshot cannot show, a driver msgadm does not know). JSON is written with
  * single quotes; J() turns them into double quotes. */
@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "exitcode.h"
-#include "snapshot.h"
+#include "base/exitcode.h"
+#include "audit/snapshot.h"
 #include "test_json.h"
 
 #define BODY                                                                                                 \

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "synapse.h"
+#include "drivers/synapse.h"
 #include "test_json.h"
 
 /* A reply body, as received. */

@@ -8,8 +8,8 @@
 
 #include <string.h>
 
-#include "plan.h"
-#include "synapse.h"
+#include "engine/plan.h"
+#include "drivers/synapse.h"
 #include "test_json.h"
 
 static void poll_delay_doubles_up_to_five_seconds(void **state)

@@ -1,5 +1,5 @@
 /* Tests of what the Synapse driver decides about rooms without asking a server: policy durations
- * in milliseconds (cli/duration.c), the server ACL a federation section asks for and the guard
+ * in milliseconds (cli/engine/duration.c), the server ACL a federation section asks for and the guard
  * that never lets one shut the server out of its own rooms, Matrix globs, retention items, what
  * the admin lacks before it can write a room's state, and room ids in paths.
  * The state excerpts follow GET /_synapse/admin/v1/rooms/<id>/state as a real Synapse 1.67 answered
@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "duration.h"
-#include "exitcode.h"
-#include "synapse.h"
+#include "engine/duration.h"
+#include "base/exitcode.h"
+#include "drivers/synapse.h"
 #include "test_json.h"
 
 static void assert_json(const json_t *got, const char *expected)

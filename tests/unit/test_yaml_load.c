@@ -13,8 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "exitcode.h"
-#include "yaml_load.h"
+#include "base/exitcode.h"
+#include "io/yaml_load.h"
 
 struct loaded {
 	json_t *doc;

@@ -1,0 +1,161 @@
+#include "policy.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/document.h"
+#include "base/exitcode.h"
+#include "io/schema.h"
+#include "io/yaml_load.h"
+
+/* Keys of `key` in the objects of array `list` must be unique. */
+static int check_unique(const struct policy *p, const json_t *list, const char *list_path, const char *key,
+			const char *what, struct msg_err *err)
+{
+	json_t *seen = json_object();
+	json_t *item;
+	char path[256];
+	size_t i;
+	int rc = 0;
+
+	json_array_foreach(list, i, item)
+	{
+		const char *k = json_string_value(json_object_get(item, key));
+		json_t *first;
+
+		if (k == NULL)
+			continue;
+		first = json_object_get(seen, k);
+		if (first != NULL) {
+			int line, col;
+			char first_path[256];
+
+			snprintf(first_path, sizeof(first_path), "%s[%lld].%s", list_path,
+				 (long long)json_integer_value(first), key);
+			yaml_pos_lookup(p->pos, first_path, &line, &col);
+			snprintf(path, sizeof(path), "%s[%zu].%s", list_path, i, key);
+			if (line > 0)
+				document_problem(err, p->file, p->pos, path,
+						 "%s '%s' is listed twice (first at %d:%d)", what, k, line,
+						 col);
+			else
+				document_problem(err, p->file, p->pos, path, "%s '%s' is listed twice", what,
+						 k);
+			rc = -1;
+			continue;
+		}
+		json_object_set_new(seen, k, json_integer((json_int_t)i));
+	}
+	json_decref(seen);
+	return rc;
+}
+
+/* A user entry with delete: true says the account must not exist: it carries nothing else, and a
+ * protected account (never changed) cannot be one. */
+static int check_deletions(const struct policy *p, const json_t *users, struct msg_err *err)
+{
+	const json_t *protect = json_object_get(users, "protect");
+	const char *field;
+	json_t *u, *v, *id;
+	char path[256];
+	size_t i, k;
+	int rc = 0;
+
+	json_array_foreach(json_object_get(users, "list"), i, u)
+	{
+		if (!json_is_true(json_object_get(u, "delete")))
+			continue;
+		json_object_foreach(u, field, v)
+		{
+			if (strcmp(field, "id") == 0 || strcmp(field, "delete") == 0)
+				continue;
+			snprintf(path, sizeof(path), "users.list[%zu].%s", i, field);
+			document_problem(err, p->file, p->pos, path,
+					 "'%s' with delete: true: an account to delete has no fields to set "
+					 "(keep id and delete only)",
+					 field);
+			rc = -1;
+		}
+		json_array_foreach(protect, k, id)
+		{
+			if (!json_equal(id, json_object_get(u, "id")))
+				continue;
+			snprintf(path, sizeof(path), "users.list[%zu].delete", i);
+			document_problem(err, p->file, p->pos, path,
+					 "'%s' is in users.protect (never changed) and cannot be deleted",
+					 json_string_value(id));
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
+static int check_semantics(const struct policy *p, struct msg_err *err)
+{
+	const json_t *users = json_object_get(p->doc, "users");
+	const json_t *invites = json_object_get(p->doc, "invites");
+	const json_t *retention = json_object_get(p->doc, "retention");
+	int rc = 0;
+
+	err_clear(err);
+	if (check_unique(p, json_object_get(users, "list"), "users.list", "id", "user", err) != 0)
+		rc = -1;
+	if (check_deletions(p, users, err) != 0)
+		rc = -1;
+	if (check_unique(p, json_object_get(invites, "tokens"), "invites.tokens", "name", "token", err) != 0)
+		rc = -1;
+	if (check_unique(p, json_object_get(retention, "rooms"), "retention.rooms", "room", "room", err) != 0)
+		rc = -1;
+	return rc;
+}
+
+/* Takes p (a policy with its document read) and holds it to the schema and the rules beyond it;
+ * *out gets it on success, else it is freed. */
+static int policy_finish(struct policy *p, struct policy **out, struct msg_err *err)
+{
+	if (document_check(p->file, schema_policy(), p->doc, p->pos, err) != 0 ||
+	    check_semantics(p, err) != 0) {
+		policy_free(p);
+		return -1;
+	}
+	*out = p;
+	return 0;
+}
+
+int policy_load(const char *file, struct policy **out, struct msg_err *err)
+{
+	struct policy *p = calloc(1, sizeof(*p));
+
+	if (p == NULL || (p->file = strdup(file)) == NULL) {
+		free(p);
+		return err_set(err, EXIT_FAILURE_, "out of memory");
+	}
+	if (yaml_load_file(file, &p->doc, &p->pos, err) != 0) {
+		policy_free(p);
+		return -1;
+	}
+	return policy_finish(p, out, err);
+}
+
+int policy_from_json(const char *file, const json_t *doc, struct policy **out, struct msg_err *err)
+{
+	struct policy *p = calloc(1, sizeof(*p));
+
+	if (p == NULL || (p->file = strdup(file)) == NULL) {
+		free(p);
+		return err_set(err, EXIT_FAILURE_, "out of memory");
+	}
+	p->doc = json_deep_copy(doc);
+	p->pos = json_object();
+	return policy_finish(p, out, err);
+}
+
+void policy_free(struct policy *p)
+{
+	if (p == NULL)
+		return;
+	json_decref(p->doc);
+	json_decref(p->pos);
+	free(p->file);
+	free(p);
+}
