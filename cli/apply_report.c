@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit/audit.h"
 #include "cli.h"
 #include "engine/plan.h"
 
@@ -45,5 +46,20 @@ int cli_apply(struct cli *cli, struct session *s, const json_t *plan, bool print
 	struct apply_observer observer = {.outcome = on_outcome, .ctx = &r};
 
 	progress_report(&cli->progress, APPLY_LABEL, 0, 0, r.total);
-	return plan_apply(s, plan, &observer, results);
+	return cli_plan_apply(s, plan, &observer, results);
+}
+
+int cli_plan_apply(struct session *s, const json_t *plan, const struct apply_observer *observer,
+		   json_t **results)
+{
+	const char *digest = json_string_value(json_object_get(plan, "state_digest"));
+	struct apply_journal journal;
+	struct audit_log *log = NULL;
+	struct msg_err open_err;
+	int failed;
+
+	audit_journal_open(s->context, s->driver->name, digest, &log, &open_err, &journal);
+	failed = plan_apply(s, plan, &journal, observer, results);
+	audit_close(log);
+	return failed;
 }

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "audit/audit.h"
+#include "drivers/drivers.h"
+#include "session.h"
 #include "shell/complete_live.h"
 #include "base/exitcode.h"
 #include "io/yaml_emit.h"
@@ -246,20 +248,33 @@ static int parse_command_args(struct cli *cli, const struct command *cmd, int ar
 	return 0;
 }
 
-/* What must hold before a command runs: -o sarif and junit only where the command prints them, and
- * for a command that changes the server, an audit log that can take its lines (audit.h). */
+/* What must hold before a command runs: -o sarif and junit only where the command prints them; for
+ * a command that needs a server, a driver that offers what it needs (decided from the context,
+ * without connecting) and, for one that changes the server, an audit log that can take its lines
+ * (audit.h); then its session is opened, so that exec finds it (cli_session). */
 static int command_ready(struct cli *cli, const struct command *cmd)
 {
-	const struct context *ctx;
+	const struct context *ctx = NULL;
+	const struct driver *d;
+	struct session *s;
 	struct config *cfg;
+	const char *what;
 
 	if ((cli->output == OUTPUT_SARIF || cli->output == OUTPUT_JUNIT) &&
 	    !(cmd->flags & CMD_REPORT_FORMATS))
 		return cli_fail(cli, EXIT_USAGE, "-o %s: msgadm %s prints text, json or yaml",
 				cli->output == OUTPUT_SARIF ? "sarif" : "junit", cmd->name);
-	if ((cmd->flags & CMD_CHANGES_STATE) &&
-	    (cli_config(cli, &cfg) != 0 || config_select(cfg, cli->context_name, &ctx, &cli->err) != 0 ||
-	     audit_check(ctx, &cli->err) != 0))
+	if (!(cmd->flags & (CMD_NEEDS_SERVER | CMD_CHANGES_STATE)))
+		return 0;
+	if (cli_config(cli, &cfg) != 0 || config_select(cfg, cli->context_name, &ctx, &cli->err) != 0)
+		return cli_failed(cli);
+	d = driver_find(ctx->driver); /* an unknown one: session_open says so */
+	if (d != NULL && cmd->needs != NULL && !driver_offers(d, cmd->needs, &what))
+		return cli_fail(cli, EXIT_FAILURE_, "%s: %s are not available on %s", cmd->name, what,
+				d->name);
+	if ((cmd->flags & CMD_CHANGES_STATE) && audit_check(ctx, &cli->err) != 0)
+		return cli_failed(cli);
+	if ((cmd->flags & CMD_NEEDS_SERVER) && cli_session(cli, &s) != 0)
 		return cli_failed(cli);
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include "shell/command.h"
 #include "config.h"
 #include "engine/driver.h"
+#include "engine/plan.h"
 #include "base/msg_err.h"
 #include "progress.h"
 
@@ -60,6 +61,11 @@ void cli_info(struct cli *cli, const char *fmt, ...) __attribute__((format(print
 /* Applies plan (plan_apply) with the progress meter, and with print, each outcome on cli->out as it
  * comes; returns the number of changes that did not succeed. */
 int cli_apply(struct cli *cli, struct session *s, const json_t *plan, bool print, json_t **results);
+
+/* plan_apply with the context's audit log as its journal (audit_journal_open): every apply of
+ * cli/ goes through here, so that no change is made unaudited. */
+int cli_plan_apply(struct session *s, const json_t *plan, const struct apply_observer *observer,
+		   json_t **results);
 
 /* Runs a change list built by an imperative command through the engine's safety checks and apply;
  * returns the exit status. */

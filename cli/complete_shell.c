@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/time.h>
 
+#include "session.h"
 #include "shell/complete_live.h"
 #include "io/http.h"
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "io/document.h"
+#include "audit/audit.h"
 #include "base/exitcode.h"
 #include "io/schema.h"
 #include "io/yaml_load.h"
@@ -381,4 +382,23 @@ done:
 	free(line);
 	free(tmp);
 	return rc;
+}
+
+int config_audit_path(const struct config *cfg, const char *name, char **path, const char **context,
+		      struct msg_err *err)
+{
+	const char *env = getenv("MSGADM_CONTEXT");
+	const struct context *ctx = NULL;
+	struct msg_err ignored;
+
+	*context = NULL;
+	if ((name != NULL && *name) || (env != NULL && *env)) {
+		if (config_select(cfg, name, &ctx, err) != 0)
+			return -1;
+		*context = ctx->name;
+	} else if (config_select(cfg, NULL, &ctx, &ignored) != 0) {
+		ctx = NULL; /* nothing configured: the default log */
+	}
+	*path = audit_path(ctx);
+	return *path ? 0 : err_set(err, EXIT_FAILURE_, "out of memory");
 }

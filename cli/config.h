@@ -8,26 +8,7 @@
 #include <jansson.h>
 
 #include "base/msg_err.h"
-
-struct context {
-	const char *name;
-	const char *driver; /* synapse | ejabberd | mattermost */
-	const char *url;
-	const char *server; /* the domain: Matrix server_name, XMPP vhost */
-	const char *token_file;
-	const char *token_env;
-	const char
-	    *auth; /* how the token is sent: "bearer" (the default) or "basic" (token = jid:password) */
-	const char *ca_file;
-	const char *client_cert;
-	const char *client_key;
-	const char *audit_log; /* msgadm's audit log for this context, or NULL for the default (audit.h) */
-	const char *config_fragment; /* ejabberd: the included file msgadm keeps its blocks in, or NULL */
-	long timeout_ms;
-	long connect_timeout_ms;
-	int retries;
-	int page_size;
-};
+#include "engine/session.h"
 
 struct config {
 	char *path;	     /* where it was read from (or would be) */
@@ -61,5 +42,12 @@ int context_check_key_file(const struct context *ctx, struct msg_err *err);
 
 /* Rewrites current_context in the file (atomically, keeping mode 0600). */
 int config_set_current(struct config *cfg, const char *name, struct msg_err *err);
+
+/* The audit log (audit/audit.h) to read for `audit log` and `audit verify`: that of the context name,
+ * MSGADM_CONTEXT or the current context chooses; the default when none is configured and none was
+ * asked for. *context gets the context's name when one was asked for (name or MSGADM_CONTEXT), else
+ * NULL. */
+int config_audit_path(const struct config *cfg, const char *name, char **path, const char **context,
+		      struct msg_err *err);
 
 #endif

@@ -1,11 +1,10 @@
 /* Imperative commands (user create, invite revoke, ...) run through the same engine as apply: they
- * build a change list, which is checked against the schema and the live account, passes the same
+ * build a change list, which is checked against the schema and the live item, passes the same
  * safety checks, and is applied and reported the same way. */
 #include <string.h>
 
-#include "cli.h"
 #include "base/exitcode.h"
-#include "engine/plan.h"
+#include "cli.h"
 #include "engine/safety.h"
 #include "io/schema.h"
 
@@ -14,30 +13,13 @@ static const char *str(const json_t *obj, const char *key)
 	return json_string_value(json_object_get(obj, key));
 }
 
-static int needs_admin_check(const json_t *changes)
+/* The item as a policy would write it: {key field: key, ...the values set}. */
+static json_t *as_policy_item(const struct resource_type *t, const json_t *c)
 {
-	json_t *c;
-	size_t i;
-
-	json_array_foreach(changes, i, c)
-	{
-		const json_t *admin =
-		    json_object_get(json_object_get(json_object_get(c, "fields"), "admin"), "to");
-
-		if (strcmp(str(c, "op"), "deactivate") == 0 || json_is_false(admin))
-			return 1;
-	}
-	return 0;
-}
-
-/* The resource as a policy would write it: {"id": key, ...} for users, {"name": key, ...} for tokens. */
-static json_t *as_policy_item(const json_t *c)
-{
-	const int is_user = strcmp(str(c, "type"), "user") == 0;
 	json_t *item = json_object(), *f;
 	const char *k;
 
-	json_object_set_new(item, is_user ? "id" : "name", json_string(str(c, "key")));
+	json_object_set_new(item, t->key, json_string(change_key(c)));
 	json_object_update(item, json_object_get(c, "after"));
 	json_object_foreach(json_object_get(c, "fields"), k, f)
 	    json_object_set(item, k, json_object_get(f, "to"));
@@ -45,19 +27,19 @@ static json_t *as_policy_item(const json_t *c)
 }
 
 /* Command-line values obey the same schema as a policy's entries. */
-static int check_against_schema(struct cli *cli, const json_t *c)
+static int check_against_schema(struct cli *cli, const struct resource_type *t, const json_t *c)
 {
-	const int is_user = strcmp(str(c, "type"), "user") == 0;
-	/* the entry's definition, with the $defs its references point into */
-	json_t *def = json_pack("{s:s,s:O}", "$ref", is_user ? "#/$defs/user" : "#/$defs/token", "$defs",
-				json_object_get(schema_policy(), "$defs"));
-	json_t *item = as_policy_item(c), *errors = json_array();
+	char ref[64];
+	json_t *def, *item = as_policy_item(t, c), *errors = json_array();
 	int rc = 0;
 
+	/* the entry's definition, with the $defs its references point into */
+	snprintf(ref, sizeof(ref), "#/$defs/%s", t->schema_def);
+	def = json_pack("{s:s,s:O}", "$ref", ref, "$defs", json_object_get(schema_policy(), "$defs"));
 	if (def != NULL && !schema_validate(def, item, errors)) {
 		const json_t *e = json_array_get(errors, 0);
-		rc = err_set(&cli->err, EXIT_USAGE, "%s '%s': %s: %s", str(c, "type"), str(c, "key"),
-			     str(e, "path"), str(e, "message"));
+		rc = err_set(&cli->err, EXIT_USAGE, "%s '%s': %s: %s", t->name, change_key(c), str(e, "path"),
+			     str(e, "message"));
 	}
 	json_decref(errors);
 	json_decref(item);
@@ -65,41 +47,42 @@ static int check_against_schema(struct cli *cli, const json_t *c)
 	return rc;
 }
 
-/* Reads the account a user change is about, so that a create never overwrites an existing account,
- * a reactivation never resets an active user's password, and an update reports "from -> to".
- * Sets *noop when the account already is as asked. */
-static int check_user_change(struct cli *cli, struct session *s, json_t *c, int *noop)
+/* Reads the item a change is about, where the driver can read one, so that a create never
+ * overwrites an existing account, a reactivation never resets an active user's password, and an
+ * update reports "from -> to". Sets *noop when the item already is as asked. */
+static int check_against_server(struct cli *cli, struct session *s, const struct resource_type *t,
+				const struct resource_ops *ops, json_t *c, int *noop)
 {
-	const char *op = str(c, "op"), *id = str(c, "key");
-	json_t *fields = json_object_get(c, "fields"), *user = NULL, *f;
-	const char *name;
+	const enum change_op op = change_op(c);
+	const char *key = change_key(c), *life = resource_field_with(t, FIELD_LIFECYCLE), *name;
+	json_t *fields = json_object_get(c, "fields"), *item = NULL, *f;
 	void *tmp;
 	int rc = 0;
 
 	*noop = 0;
-	if (s->driver->get_user == NULL)
+	if (ops->get == NULL)
 		return 0;
-	if (s->driver->get_user(s, id, &user, &cli->err) != 0)
+	if (ops->get(s, key, &item, &cli->err) != 0)
 		return -1;
-	if (strcmp(op, "create") == 0) {
-		if (user != NULL)
+	if (op == OP_CREATE) {
+		if (item != NULL)
 			rc = err_set(&cli->err, EXIT_FAILURE_,
-				     "user '%s' already exists on %s; use 'msgadm user update'", id,
-				     s->context->server);
+				     "%s '%s' already exists on %s; use 'msgadm %s update'", t->name, key,
+				     s->context->server, t->command);
 		goto done;
 	}
-	if (user == NULL) {
-		rc = err_set(&cli->err, EXIT_FAILURE_, "%s: no user '%s' on %s", s->driver->name, id,
+	if (item == NULL) {
+		rc = err_set(&cli->err, EXIT_FAILURE_, "%s: no %s '%s' on %s", s->driver->name, t->name, key,
 			     s->context->server);
 		goto done;
 	}
-	if (strcmp(op, "reactivate") == 0 || strcmp(op, "deactivate") == 0) {
-		*noop = json_is_true(json_object_get(user, "active")) == (strcmp(op, "reactivate") == 0);
+	if (op == OP_REACTIVATE || op == OP_DEACTIVATE) {
+		*noop = life != NULL && json_is_true(json_object_get(item, life)) == (op == OP_REACTIVATE);
 		goto done;
 	}
 	json_object_foreach_safe(fields, tmp, name, f)
 	{
-		json_t *have = json_object_get(user, name);
+		json_t *have = json_object_get(item, name);
 
 		if (have != NULL && json_equal(have, json_object_get(f, "to")))
 			json_object_del(fields, name);
@@ -108,7 +91,7 @@ static int check_user_change(struct cli *cli, struct session *s, json_t *c, int 
 	}
 	*noop = json_object_size(fields) == 0;
 done:
-	json_decref(user);
+	json_decref(item);
 	return rc;
 }
 
@@ -121,17 +104,57 @@ static int check_changes(struct cli *cli, struct session *s, json_t *changes)
 
 	json_array_foreach(changes, i, c)
 	{
-		if (strcmp(str(c, "op"), "delete") != 0 && check_against_schema(cli, c) != 0)
+		const struct resource_ops *ops = driver_resource_of(s->driver, c);
+		const struct resource_type *t = ops ? ops->type : resource_named(s->driver, change_type(c));
+
+		if (t == NULL)
+			return err_set(&cli->err, EXIT_FAILURE_, "unknown change '%s %s'",
+				       op_name(change_op(c)), change_type(c));
+		if (change_op(c) != OP_DELETE && check_against_schema(cli, t, c) != 0)
 			return -1;
-		if (strcmp(str(c, "type"), "user") != 0)
-			continue;
-		if (check_user_change(cli, s, c, &noop) != 0)
+		if (ops == NULL)
+			continue; /* apply says the server cannot */
+		if (check_against_server(cli, s, t, ops, c, &noop) != 0)
 			return -1;
 		if (noop) {
-			cli_info(cli, "Nothing to change: user %s is already as asked.\n", str(c, "key"));
+			cli_info(cli, "Nothing to change: %s %s is already as asked.\n", t->name,
+				 change_key(c));
 			json_array_remove(changes, i);
 			i--; /* unsigned wrap-around is defined; the loop's i++ brings it back */
 		}
+	}
+	return 0;
+}
+
+/* The account types whose changes could lock the operator out: their accounts are read, and the
+ * engine's safety checks run, before anything is applied. */
+static int check_safety(struct cli *cli, struct session *s, const json_t *changes, bool force)
+{
+	const char *acting = NULL;
+	json_t *c;
+	size_t i;
+
+	json_array_foreach(changes, i, c)
+	{
+		const struct resource_ops *ops = driver_resource_of(s->driver, c);
+		const enum change_op op = change_op(c);
+		json_t *items = NULL;
+		int rc;
+
+		if (ops == NULL || !(ops->type->flags & RESOURCE_ACCOUNTS))
+			continue;
+		/* only what can take an admin's rights away asks the server first */
+		if (op != OP_DEACTIVATE && !json_is_false(json_object_get(
+					       json_object_get(json_object_get(c, "fields"),
+							       resource_field_with(ops->type, FIELD_ADMIN)),
+					       "to")))
+			continue;
+		if (session_whoami(s, &acting, &cli->err) != 0 ||
+		    (ops->list && ops->list(s, NULL, &items, &cli->err) != 0))
+			return -1;
+		rc = safety_check_type(ops->type, NULL, items, changes, acting, force, &cli->err);
+		json_decref(items);
+		return rc;
 	}
 	return 0;
 }
@@ -154,8 +177,7 @@ static int first_failure(struct cli *cli, const json_t *results)
 
 int cli_run_changes(struct cli *cli, json_t *changes, bool force)
 {
-	json_t *actual = NULL, *plan = NULL, *results = NULL, *users = NULL, *c;
-	const char *acting = NULL;
+	json_t *plan = NULL, *results = NULL, *c;
 	struct session *s;
 	int failed, status = 0;
 	size_t i;
@@ -164,21 +186,11 @@ int cli_run_changes(struct cli *cli, json_t *changes, bool force)
 		return cli_failed(cli);
 	if (json_array_size(changes) == 0)
 		return 0;
-	if (needs_admin_check(changes)) {
-		if (session_whoami(s, &acting, &cli->err) != 0 ||
-		    (s->driver->list_users && s->driver->list_users(s, NULL, &users, &cli->err) != 0)) {
-			status = cli_failed(cli);
-			goto done;
-		}
-		actual = json_pack("{s:o*}", "users", users);
-		if (safety_check(NULL, actual, changes, acting, force, &cli->err) != 0) {
-			status = cli_failed(cli);
-			goto done;
-		}
-	}
+	if (check_safety(cli, s, changes, force) != 0)
+		return cli_failed(cli);
 	plan = json_pack("{s:O}", "changes", changes);
 	/* outcomes are reported once: done on stdout, a failure as the command's error on stderr */
-	failed = plan_apply(s, plan, NULL, &results);
+	failed = cli_plan_apply(s, plan, NULL, &results);
 	if (cli->output != OUTPUT_TEXT) {
 		cli_print(cli, results, NULL);
 	} else if (failed == 0 && !cli->quiet) {
@@ -190,9 +202,7 @@ int cli_run_changes(struct cli *cli, json_t *changes, bool force)
 	}
 	if (failed > 0)
 		status = first_failure(cli, results);
-done:
 	json_decref(results);
 	json_decref(plan);
-	json_decref(actual);
 	return status;
 }

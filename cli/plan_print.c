@@ -11,12 +11,15 @@
 #include "engine/plan.h"
 
 /* Fields whose values are secrets: a plan shows that they are set or change, never what they hold
- * (plans are pasted into tickets and CI logs). */
+ * (plans are pasted into tickets and CI logs). A type's own fields say so (FIELD_SENSITIVE); these
+ * names are held back whatever the type, for blocks a driver renders. */
 static const char *const sensitive_fields[] = {"password", "new_password", "newpass", "access_token",
 					       "secret",   "token",	   "key",     NULL};
 
-static bool is_sensitive(const char *field)
+static bool is_sensitive(const struct resource_type *t, const char *field)
 {
+	if (resource_field_is(t, field, FIELD_SENSITIVE))
+		return true;
 	for (size_t i = 0; sensitive_fields[i] != NULL; i++)
 		if (strcmp(field, sensitive_fields[i]) == 0)
 			return true;
@@ -127,7 +130,7 @@ static void print_block(FILE *out, const char *text)
 	}
 }
 
-static void print_fields(FILE *out, const json_t *obj, const char *skip)
+static void print_fields(FILE *out, const struct resource_type *t, const json_t *obj, const char *skip)
 {
 	const char *key;
 	json_t *v;
@@ -137,7 +140,7 @@ static void print_fields(FILE *out, const json_t *obj, const char *skip)
 		if (skip && strcmp(key, skip) == 0)
 			continue;
 		fprintf(out, "      %s: ", key);
-		if (is_sensitive(key)) {
+		if (is_sensitive(t, key)) {
 			fputs(json_is_null(v) ? "null\n" : "(sensitive)\n", out);
 			continue;
 		}
@@ -153,23 +156,23 @@ static void print_fields(FILE *out, const json_t *obj, const char *skip)
 
 void plan_print_change(FILE *out, const json_t *c)
 {
-	const char *op = json_string_value(json_object_get(c, "op"));
-	const char *type = json_string_value(json_object_get(c, "type"));
-	const char *key = json_string_value(json_object_get(c, "key"));
+	const enum change_op op = change_op(c);
+	const char *type = change_type(c), *key = change_key(c);
 	const char *reason = json_string_value(json_object_get(c, "reason"));
-	const char *key_field = strcmp(type, "user") == 0 ? "id" : "name";
+	const struct resource_type *t = resource_named(NULL, type);
+	const char mark = op_mark(op);
 	const char *field;
 	json_t *f;
 
-	if (strcmp(op, "create") == 0) {
-		fprintf(out, "  %s+ %s %s%s\n", color_mark('+'), type, key, color_end());
-		print_fields(out, json_object_get(c, "after"), key_field);
-	} else if (strcmp(op, "update") == 0) {
-		fprintf(out, "  %s~ %s %s%s\n", color_mark('~'), type, key, color_end());
+	if (op == OP_CREATE) {
+		fprintf(out, "  %s%c %s %s%s\n", color_mark(mark), mark, type, key, color_end());
+		print_fields(out, t, json_object_get(c, "after"), t ? t->key : "name");
+	} else if (op == OP_UPDATE) {
+		fprintf(out, "  %s%c %s %s%s\n", color_mark(mark), mark, type, key, color_end());
 		json_object_foreach(json_object_get(c, "fields"), field, f)
 		{
 			fprintf(out, "      %s: ", field);
-			if (is_sensitive(field)) {
+			if (is_sensitive(t, field)) {
 				fputs("(sensitive) -> (sensitive)\n", out);
 				continue;
 			}
@@ -184,11 +187,13 @@ void plan_print_change(FILE *out, const json_t *c)
 			print_value(out, json_object_get(f, "to"));
 			fputc('\n', out);
 		}
-	} else if (strcmp(op, "reactivate") == 0) {
-		fprintf(out, "  %s~ %s %s (reactivate)%s\n", color_mark('~'), type, key, color_end());
+	} else if (mark != '-') {
+		fprintf(out, "  %s%c %s %s (%s)%s\n", color_mark(mark), mark, type, key, op_name(op),
+			color_end());
 	} else {
-		fprintf(out, "  %s- %s %s (%s%s%s)%s\n", color_mark('-'), type, key, op, reason ? ": " : "",
-			reason ? reason : "", color_end());
+		fprintf(out, "  %s%c %s %s (%s%s%s)%s\n", color_mark(mark), mark, type, key,
+			json_string_value(json_object_get(c, "op")), reason ? ": " : "", reason ? reason : "",
+			color_end());
 	}
 }
 

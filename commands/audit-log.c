@@ -97,8 +97,6 @@ static int wanted(const struct filter *f, const json_t *record)
 
 static void print_records(FILE *out, const json_t *records)
 {
-	static const char *const ops[][2] = {
-	    {"create", "+"}, {"update", "~"}, {"reactivate", "~"}, {"deactivate", "-"}, {"delete", "-"}};
 	static const char *const headers[] = {"TIME", "USER", "CONTEXT", "OUTCOME", "CHANGE", NULL};
 	struct table *t = table_new(headers);
 	const json_t *r;
@@ -107,18 +105,20 @@ static void print_records(FILE *out, const json_t *records)
 	json_array_foreach(records, i, r)
 	{
 		const json_t *c = json_object_get(r, "change");
-		const char *op = str(c, "op"), *sign = "?";
+		/* an op of the table has its mark; others (a retention purge) are "?" and named */
+		const enum change_op op = change_op(c);
 		char *change = NULL;
 		size_t len = 0;
 		FILE *text = open_memstream(&change, &len);
 
-		for (size_t k = 0; op != NULL && k < sizeof(ops) / sizeof(ops[0]); k++)
-			if (strcmp(op, ops[k][0]) == 0)
-				sign = ops[k][1];
 		if (text != NULL) {
-			fprintf(text, "%s %s %s", sign, str(c, "type"), str(c, "key"));
-			if (op != NULL && strcmp(op, "create") != 0 && strcmp(op, "update") != 0)
-				fprintf(text, " (%s)", op);
+			if (op == OP_NONE)
+				fputc('?', text);
+			else
+				fputc(op_mark(op), text);
+			fprintf(text, " %s %s", str(c, "type"), str(c, "key"));
+			if (op != OP_CREATE && op != OP_UPDATE && str(c, "op") != NULL)
+				fprintf(text, " (%s)", str(c, "op"));
 			if (str(r, "message") != NULL)
 				fprintf(text, ": %s", str(r, "message"));
 			fclose(text);
@@ -154,7 +154,7 @@ static int exec_audit_log(struct cli *cli, const struct cmd_args *args)
 		path = strdup(file);
 		filter.context = cli->context_name;
 	} else if (cli_config(cli, &cfg) != 0 ||
-		   audit_path_select(cfg, cli->context_name, &path, &filter.context, &cli->err) != 0) {
+		   config_audit_path(cfg, cli->context_name, &path, &filter.context, &cli->err) != 0) {
 		return cli_failed(cli);
 	}
 	if (path == NULL || audit_read(path, &records, &cli->err) != 0) {

@@ -42,21 +42,9 @@ static void render_reports(FILE *out, const json_t *reports)
 	table_free(t);
 }
 
-/* The context's driver, from the configuration alone: "not available" needs no connection. */
-static const struct driver *context_driver(struct cli *cli)
-{
-	const struct context *ctx;
-	struct config *cfg;
-
-	if (cli_config(cli, &cfg) != 0 || config_select(cfg, cli->context_name, &ctx, &cli->err) != 0)
-		return NULL;
-	return driver_find(ctx->driver);
-}
-
 static int exec_audit_reports(struct cli *cli, const struct cmd_args *args)
 {
 	const char *room = args_value(args, "room"), *user = args_value(args, "user");
-	const struct driver *d;
 	struct session *s;
 	json_t *filter, *reports = NULL;
 	int status = 0;
@@ -68,10 +56,6 @@ static int exec_audit_reports(struct cli *cli, const struct cmd_args *args)
 	if (user != NULL && (*user == '\0' || (user[0] == '@' && strchr(user, ':') == NULL)))
 		return cli_fail(cli, EXIT_USAGE,
 				"--user: '%s' is neither a user id (alice) nor @alice:server", user);
-	d = context_driver(cli);
-	if (d != NULL && d->list_event_reports == NULL)
-		return cli_fail(cli, EXIT_FAILURE_, "audit reports: event reports are not available on %s",
-				d->name);
 	if (cli_session(cli, &s) != 0)
 		return cli_failed(cli);
 	filter = json_object();
@@ -104,6 +88,7 @@ const struct command cmd_audit_reports = {
 	},
     .min_args = 0,
     .max_args = 0,
+    .needs = "event-reports",
     .flags = CMD_NEEDS_SERVER,
     .exec = exec_audit_reports,
 };

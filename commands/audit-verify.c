@@ -29,7 +29,7 @@ static int exec_audit_verify(struct cli *cli, const struct cmd_args *args)
 	if (file != NULL)
 		path = strdup(file);
 	else if (cli_config(cli, &cfg) != 0 ||
-		 audit_path_select(cfg, cli->context_name, &path, &context, &cli->err) != 0)
+		 config_audit_path(cfg, cli->context_name, &path, &context, &cli->err) != 0)
 		return cli_failed(cli);
 	if (path == NULL)
 		return cli_fail(cli, EXIT_FAILURE_, "out of memory");

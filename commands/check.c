@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "drivers/drivers.h"
 #include "base/exitcode.h"
 #include "audit/snapshot.h"
 
@@ -91,7 +92,9 @@ static int exec_check(struct cli *cli, const struct cmd_args *args)
 	/* no session is opened: everything comes from the files */
 	if (policy_load(args_value(args, "file"), &p, &cli->err) != 0 ||
 	    load_snapshot(cli, snapfile, args_value(args, "pubkey"), &snap) != 0 ||
-	    snapshot_check(p, snap, &report, &cli->err) != 0 || cli_print(cli, report, print_report) != 0) {
+	    snapshot_check(p, snap, driver_find(json_string_value(json_object_get(snap->meta, "driver"))),
+			   &report, &cli->err) != 0 ||
+	    cli_print(cli, report, print_report) != 0) {
 		status = cli_failed(cli);
 		goto done;
 	}

@@ -27,8 +27,9 @@ static int exec_invite_create(struct cli *cli, const struct cmd_args *args)
 	}
 	if (expires != NULL)
 		json_object_set_new(token, "expires", json_string(expires));
-	changes = json_pack("[{s:s,s:s,s:s,s:o}]", "op", "create", "type", "token", "key", args->argv[0],
-			    "after", token);
+	changes = json_array();
+	json_array_append_new(changes, change_new(OP_CREATE, resource_token.name, args->argv[0], NULL));
+	json_object_set_new(json_array_get(changes, 0), "after", token);
 	status = cli_run_changes(cli, changes, false);
 	json_decref(changes);
 	return status;
@@ -45,6 +46,7 @@ const struct command cmd_invite_create = {
 	},
     .min_args = 1,
     .max_args = 1,
+    .needs = "token",
     .flags = CMD_NEEDS_SERVER | CMD_CHANGES_STATE,
     .exec = exec_invite_create,
 };

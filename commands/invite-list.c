@@ -9,12 +9,8 @@ static int exec_invite_list(struct cli *cli, const struct cmd_args *args)
 	int status = 0;
 
 	(void)args;
-	if (cli_session(cli, &s) != 0)
-		return cli_failed(cli);
-	if (s->driver->list_tokens == NULL)
-		return cli_fail(cli, EXIT_FAILURE_, "%s: invite tokens are not available on this server",
-				s->driver->name);
-	if (s->driver->list_tokens(s, &tokens, &cli->err) != 0)
+	if (cli_session(cli, &s) != 0 ||
+	    driver_resource(s->driver, &resource_token)->list(s, NULL, &tokens, &cli->err) != 0)
 		return cli_failed(cli);
 	list = json_sorted_values(tokens);
 	if (cli_print(cli, list, render_tokens_table) != 0)
@@ -29,6 +25,7 @@ const struct command cmd_invite_list = {
     .synopsis = "",
     .summary = "list registration (invite) tokens",
     .max_args = 0,
+    .needs = "token",
     .flags = CMD_NEEDS_SERVER,
     .exec = exec_invite_list,
 };

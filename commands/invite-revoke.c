@@ -3,8 +3,11 @@
 
 static int exec_invite_revoke(struct cli *cli, const struct cmd_args *args)
 {
-	json_t *changes = json_pack("[{s:s,s:s,s:s}]", "op", "delete", "type", "token", "key", args->argv[0]);
-	int status = cli_run_changes(cli, changes, false);
+	json_t *changes = json_array();
+	int status;
+
+	json_array_append_new(changes, change_new(OP_DELETE, resource_token.name, args->argv[0], NULL));
+	status = cli_run_changes(cli, changes, false);
 
 	json_decref(changes);
 	return status;
@@ -17,6 +20,7 @@ const struct command cmd_invite_revoke = {
     .min_args = 1,
     .max_args = 1,
     .arg_complete = "token",
+    .needs = "token",
     .flags = CMD_NEEDS_SERVER | CMD_CHANGES_STATE,
     .exec = exec_invite_revoke,
 };

@@ -73,11 +73,6 @@ static int exec_retention_enforce(struct cli *cli, const struct cmd_args *args)
 		status = cli_failed(cli);
 		goto done;
 	}
-	if (s->driver->enforce_retention == NULL) {
-		status =
-		    cli_fail(cli, EXIT_FAILURE_, "retention enforce: not available on %s", s->driver->name);
-		goto done;
-	}
 	/* the report is printed even when the audit log then fails: the purges have happened */
 	if (s->driver->enforce_retention(s, p->doc, dry_run, &report, &cli->err) != 0 ||
 	    cli_print(cli, report, render_report) != 0 ||
@@ -110,6 +105,7 @@ const struct command cmd_retention_enforce = {
     .min_args = 0,
     .max_args = 0,
     .required = "file",
+    .needs = "retention",
     .flags = CMD_NEEDS_SERVER | CMD_CHANGES_STATE,
     .exec = exec_retention_enforce,
 };

@@ -41,9 +41,6 @@ static int exec_room_list(struct cli *cli, const struct cmd_args *args)
 	(void)args;
 	if (cli_session(cli, &s) != 0)
 		return cli_failed(cli);
-	if (s->driver->list_rooms == NULL)
-		return cli_fail(cli, EXIT_FAILURE_, "%s: rooms are not available on this server",
-				s->driver->name);
 	if (s->driver->list_rooms(s, &rooms, &cli->err) != 0)
 		return cli_failed(cli);
 	list = json_sorted_values(rooms);
@@ -61,6 +58,7 @@ const struct command cmd_room_list = {
     .description = "Reads every page of the room list, then each room's state (one request per room) for its "
 		   "server ACL and retention.",
     .max_args = 0,
+    .needs = "rooms",
     .flags = CMD_NEEDS_SERVER,
     .exec = exec_room_list,
 };

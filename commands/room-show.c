@@ -15,9 +15,6 @@ static int exec_room_show(struct cli *cli, const struct cmd_args *args)
 		    "room show: '%s' is neither a room id (!abc:server) nor an alias (#name:server)", which);
 	if (cli_session(cli, &s) != 0)
 		return cli_failed(cli);
-	if (s->driver->get_room == NULL)
-		return cli_fail(cli, EXIT_FAILURE_, "%s: rooms are not available on this server",
-				s->driver->name);
 	if (s->driver->get_room(s, which, &room, &cli->err) != 0)
 		return cli_failed(cli);
 	if (room == NULL)
@@ -36,6 +33,7 @@ const struct command cmd_room_show = {
     .min_args = 1,
     .max_args = 1,
     .arg_complete = "room",
+    .needs = "rooms",
     .flags = CMD_NEEDS_SERVER,
     .exec = exec_room_show,
 };

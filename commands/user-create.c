@@ -18,8 +18,9 @@ static int exec_user_create(struct cli *cli, const struct cmd_args *args)
 		json_object_set_new(after, "display_name", json_string(args_value(args, "display-name")));
 	if (args_value(args, "email"))
 		json_object_set_new(after, "email", json_string(args_value(args, "email")));
-	changes = json_pack("[{s:s,s:s,s:s,s:o}]", "op", "create", "type", "user", "key", args->argv[0],
-			    "after", after);
+	changes = json_array();
+	json_array_append_new(changes, change_new(OP_CREATE, resource_user.name, args->argv[0], NULL));
+	json_object_set_new(json_array_get(changes, 0), "after", after);
 	status = cli_run_changes(cli, changes, false);
 	json_decref(changes);
 	return status;
@@ -41,6 +42,7 @@ const struct command cmd_user_create = {
 	},
     .min_args = 1,
     .max_args = 1,
+    .needs = "user",
     .flags = CMD_NEEDS_SERVER | CMD_CHANGES_STATE,
     .exec = exec_user_create,
 };

@@ -3,9 +3,11 @@
 
 static int exec_user_deactivate(struct cli *cli, const struct cmd_args *args)
 {
-	json_t *changes =
-	    json_pack("[{s:s,s:s,s:s}]", "op", "deactivate", "type", "user", "key", args->argv[0]);
-	int status = cli_run_changes(cli, changes, args_flag(args, "force"));
+	json_t *changes = json_array();
+	int status;
+
+	json_array_append_new(changes, change_new(OP_DEACTIVATE, resource_user.name, args->argv[0], NULL));
+	status = cli_run_changes(cli, changes, args_flag(args, "force"));
 
 	json_decref(changes);
 	return status;
@@ -19,6 +21,7 @@ const struct command cmd_user_deactivate = {
     .min_args = 1,
     .max_args = 1,
     .arg_complete = "user",
+    .needs = "user",
     .flags = CMD_NEEDS_SERVER | CMD_CHANGES_STATE,
     .exec = exec_user_deactivate,
 };

@@ -8,7 +8,8 @@ static int exec_user_list(struct cli *cli, const struct cmd_args *args)
 	int status = 0;
 
 	if (cli_session(cli, &s) != 0 ||
-	    s->driver->list_users(s, args_flag(args, "email") ? json_true() : NULL, &users, &cli->err) != 0)
+	    driver_resource(s->driver, &resource_user)
+		    ->list(s, args_flag(args, "email") ? json_true() : NULL, &users, &cli->err) != 0)
 		return cli_failed(cli);
 	list = json_sorted_values(users);
 	if (cli_print(cli, list, render_users_table) != 0)
@@ -24,6 +25,7 @@ const struct command cmd_user_list = {
     .summary = "list the server's accounts, deactivated ones included",
     .options = {{"email", 0, NULL, "also fetch e-mail addresses (one request per user on Synapse)", NULL}},
     .max_args = 0,
+    .needs = "user",
     .flags = CMD_NEEDS_SERVER,
     .exec = exec_user_list,
 };

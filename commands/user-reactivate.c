@@ -10,7 +10,8 @@ static int exec_user_reactivate(struct cli *cli, const struct cmd_args *args)
 	if (cli_session(cli, &s) != 0 ||
 	    session_set_credentials_out(s, args_value(args, "credentials-out"), &cli->err) != 0)
 		return cli_failed(cli);
-	changes = json_pack("[{s:s,s:s,s:s}]", "op", "reactivate", "type", "user", "key", args->argv[0]);
+	changes = json_array();
+	json_array_append_new(changes, change_new(OP_REACTIVATE, resource_user.name, args->argv[0], NULL));
 	status = cli_run_changes(cli, changes, args_flag(args, "force"));
 	json_decref(changes);
 	return status;
@@ -30,6 +31,7 @@ const struct command cmd_user_reactivate = {
     .min_args = 1,
     .max_args = 1,
     .arg_complete = "user",
+    .needs = "user",
     .flags = CMD_NEEDS_SERVER | CMD_CHANGES_STATE,
     .exec = exec_user_reactivate,
 };

@@ -25,8 +25,9 @@ static int exec_user_update(struct cli *cli, const struct cmd_args *args)
 		return cli_fail(cli, EXIT_USAGE, "nothing to change\nusage: msgadm user update %s",
 				args->cmd->synopsis);
 	}
-	changes = json_pack("[{s:s,s:s,s:s,s:o}]", "op", "update", "type", "user", "key", args->argv[0],
-			    "fields", fields);
+	changes = json_array();
+	json_array_append_new(changes, change_new(OP_UPDATE, resource_user.name, args->argv[0], NULL));
+	json_object_set_new(json_array_get(changes, 0), "fields", fields);
 	status = cli_run_changes(cli, changes, args_flag(args, "force"));
 	json_decref(changes);
 	return status;
@@ -47,6 +48,7 @@ const struct command cmd_user_update = {
     .min_args = 1,
     .max_args = 1,
     .arg_complete = "user",
+    .needs = "user",
     .flags = CMD_NEEDS_SERVER | CMD_CHANGES_STATE,
     .exec = exec_user_update,
 };

@@ -54,25 +54,6 @@ char *audit_path(const struct context *ctx)
 	return asprintf(&path, "%s/.local/state/msgadm/audit.jsonl", home ? home : ".") < 0 ? NULL : path;
 }
 
-int audit_path_select(const struct config *cfg, const char *name, char **path, const char **context,
-		      struct msg_err *err)
-{
-	const char *env = getenv("MSGADM_CONTEXT");
-	const struct context *ctx = NULL;
-	struct msg_err ignored;
-
-	*context = NULL;
-	if ((name != NULL && *name) || (env != NULL && *env)) {
-		if (config_select(cfg, name, &ctx, err) != 0)
-			return -1;
-		*context = ctx->name;
-	} else if (config_select(cfg, NULL, &ctx, &ignored) != 0) {
-		ctx = NULL; /* nothing configured: the default log */
-	}
-	*path = audit_path(ctx);
-	return *path ? 0 : err_set(err, EXIT_FAILURE_, "out of memory");
-}
-
 /* mkdir -p of the directory part of path, creating what is missing with mode 0700. */
 static int make_parents(const char *path, struct msg_err *err)
 {
@@ -402,4 +383,20 @@ int audit_verify(const char *path, const char *anchor, json_t **summary, struct 
 		*summary = json_pack("{s:s,s:I,s:b,s:s?}", "file", path, "lines", (json_int_t)number,
 				     "intact", 1, "head", number > 0 ? expected : NULL);
 	return rc;
+}
+
+static int journal_record(void *ctx, const json_t *change, const char *status, const char *message,
+			  struct msg_err *err)
+{
+	return audit_record(ctx, change, status, message, err);
+}
+
+void audit_journal_open(const struct context *ctx, const char *driver, const char *digest,
+			struct audit_log **log, struct msg_err *open_err, struct apply_journal *journal)
+{
+	*log = NULL;
+	err_clear(open_err);
+	journal->record = journal_record;
+	journal->unavailable = audit_open(ctx, driver, digest, log, open_err) != 0 ? open_err : NULL;
+	journal->ctx = *log;
 }

@@ -20,19 +20,14 @@
 
 #include <jansson.h>
 
-#include "config.h"
 #include "base/msg_err.h"
+#include "engine/plan.h"
+#include "engine/session.h"
 
 struct audit_log;
 
 /* The log of a context (its audit_log, else the default); a malloc'd string. */
 char *audit_path(const struct context *ctx);
-/* The log to read for `audit log` and `audit verify`: that of the context name, MSGADM_CONTEXT or
- * the current context chooses; the default when none is configured and none was asked for.
- * *context gets the context's name when one was asked for (name or MSGADM_CONTEXT), else NULL. */
-int audit_path_select(const struct config *cfg, const char *name, char **path, const char **context,
-		      struct msg_err *err);
-
 /* Opens the context's log for appending (creating it and its directories), after checking that it
  * is a regular file not writable by group or others and that it ends with a complete line.
  * digest is the plan's state_digest or NULL. Errors: EXIT_FAILURE_ naming the file and the reason. */
@@ -42,6 +37,11 @@ int audit_open(const struct context *ctx, const char *driver, const char *digest
 int audit_record(struct audit_log *log, const json_t *change, const char *outcome, const char *message,
 		 struct msg_err *err);
 void audit_close(struct audit_log *log);
+/* Apply's journal (engine/plan.h) on the context's log, which is opened into *log (close it with
+ * audit_close once the apply is over). When it cannot be opened, *log is NULL and the journal says
+ * so through open_err: apply then attempts no change. */
+void audit_journal_open(const struct context *ctx, const char *driver, const char *digest,
+			struct audit_log **log, struct msg_err *open_err, struct apply_journal *journal);
 /* Opens and closes the context's log: whether an apply could be audited. */
 int audit_check(const struct context *ctx, struct msg_err *err);
 

@@ -66,8 +66,9 @@ int snapshot_actual(const json_t *body, json_t **actual, struct msg_err *err);
  *                    "expected": true, "found": false, "reason"?: "...", "in_snapshot"?: false}],
  *    "notes": [{"path", "message"}], "summary": {"deviations": N, "not_in_snapshot": N}}
  * Every change the diff engine would plan is a deviation; what the policy asks for and the snapshot
- * cannot show is one too, with "in_snapshot": false. Errors: EXIT_DATAERR (another server). */
-int snapshot_check(const struct policy *policy, const struct snapshot *snap, json_t **report,
-		   struct msg_err *err);
+ * cannot show is one too, with "in_snapshot": false; d is the driver the snapshot names (NULL when this
+ * build has none), whose capability table says why. Errors: EXIT_DATAERR (another server). */
+int snapshot_check(const struct policy *policy, const struct snapshot *snap, const struct driver *d,
+		   json_t **report, struct msg_err *err);
 
 #endif

@@ -41,25 +41,21 @@ static int index_list(const json_t *list, const char *where, const char *key, js
 
 int snapshot_actual(const json_t *body, json_t **actual, struct msg_err *err)
 {
-	const json_t *users = json_object_get(body, "users");
-	const json_t *tokens = json_object_get(json_object_get(body, "invites"), "tokens");
-	json_t *state = json_object(), *section;
+	json_t *state = json_object(), *section = NULL;
 
-	if (users != NULL) {
-		if (index_list(json_object_get(users, "list"), "users.list", "id", &section, err) != 0)
-			goto fail;
-		json_object_set_new(state, "users", section);
-	}
-	if (tokens != NULL) {
-		if (index_list(tokens, "invites.tokens", "name", &section, err) != 0)
-			goto fail;
-		json_object_set_new(state, "tokens", section);
+	for (size_t i = 0; resource_types[i] != NULL; i++) {
+		const struct resource_type *t = resource_types[i];
+
+		if (policy_at(body, t->section) == NULL)
+			continue;
+		if (index_list(policy_at(body, t->list), t->list, t->key, &section, err) != 0) {
+			json_decref(state);
+			return -1;
+		}
+		json_object_set_new(state, t->state_key, section);
 	}
 	*actual = state;
 	return 0;
-fail:
-	json_decref(state);
-	return -1;
 }
 
 static void add_deviation(json_t *deviations, const char *resource, const char *key, const char *path,
@@ -129,62 +125,57 @@ static void add_unseen(json_t *deviations, const struct driver *d, const char *r
 /* One engine change as deviations: one per field for updates, presence or activity otherwise. */
 static void change_deviations(json_t *deviations, const json_t *c)
 {
-	const char *op = json_string_value(json_object_get(c, "op"));
-	const char *type = json_string_value(json_object_get(c, "type"));
-	const char *key = json_string_value(json_object_get(c, "key"));
+	const char *type = change_type(c), *key = change_key(c);
 	const char *path = json_string_value(json_object_get(c, "path"));
 	const char *reason = json_string_value(json_object_get(c, "reason"));
 	const json_t *fields = json_object_get(c, "fields");
 	const char *field;
+	bool expected = false;
 	json_t *f;
 
 	if (fields != NULL) {
 		json_object_foreach((json_t *)fields, field, f)
 		    add_deviation(deviations, type, key, path, field, json_object_get(f, "to"),
 				  json_object_get(f, "from"), reason);
-	} else if (strcmp(op, "create") == 0) {
-		add_deviation(deviations, type, key, path, "present", json_true(), json_false(), reason);
-	} else if (strcmp(op, "delete") == 0) {
-		add_deviation(deviations, type, key, path, "present", json_false(), json_true(), reason);
-	} else if (strcmp(op, "reactivate") == 0) {
-		add_deviation(deviations, type, key, path, "active", json_true(), json_false(), reason);
-	} else if (strcmp(op, "deactivate") == 0) {
-		add_deviation(deviations, type, key, path, "active", json_false(), json_true(), reason);
+	} else if ((field = op_deviation_field(change_op(c), &expected)) != NULL) {
+		add_deviation(deviations, type, key, path, field, json_boolean(expected),
+			      json_boolean(!expected), reason);
 	} else {
-		json_t *opv = json_string(op);
+		json_t *opv = json_object_get(c, "op");
 		add_deviation(deviations, type, key, path, "change", opv, NULL, reason);
-		json_decref(opv);
 	}
 }
 
-/* User fields the snapshot's driver cannot read are absent from every exported user, which the
+/* Fields of t the snapshot's driver cannot read are absent from every exported item, which the
  * engine would take for null: they are taken out of desired and reported as unseen instead. */
-static void drop_unreadable_fields(const struct driver *d, json_t *desired, const json_t *actual_users,
-				   json_t *deviations)
+static void drop_unreadable_fields(const struct driver *d, const struct resource_type *t,
+				   struct desired *want, const json_t *items, json_t *deviations)
 {
-	static const char *const fields[] = {"display_name", "email", "admin", "active", NULL};
-	json_t *list = json_object_get(json_object_get(desired, "users"), "list"), *u;
-	char cap[64], path[64];
-	size_t i;
+	char cap[128];
 
-	for (size_t f = 0; d != NULL && fields[f] != NULL; f++) {
+	for (const struct resource_field *f = t->fields; d != NULL && f && f->name; f++) {
 		enum capability_level level;
-		const char *note = NULL;
+		const char *note = NULL, *key;
+		json_t *item;
 
-		snprintf(cap, sizeof(cap), "users.list[].%s", fields[f]);
-		level = export_level(d, cap, fields[f], actual_users, &note);
+		if (f->flags & (FIELD_OBSERVED | FIELD_DIRECTIVE))
+			continue;
+		snprintf(cap, sizeof(cap), "%s[].%s", t->list, f->name);
+		if (!driver_lists_capability(d, cap))
+			snprintf(cap, sizeof(cap), "%s", t->capability); /* the type's own level */
+		level = export_level(d, cap, f->name, items, &note);
 		if (level == CAP_MANAGED || level == CAP_OBSERVED)
 			continue;
-		json_array_foreach(list, i, u)
+		json_object_foreach(want->items, key, item)
 		{
-			json_t *want = json_object_get(u, fields[f]);
+			json_t *value = json_object_get(item, f->name);
+			const char *path = json_string_value(json_object_get(want->paths, key));
 
-			if (want == NULL)
+			if (value == NULL)
 				continue;
-			snprintf(path, sizeof(path), "users.list[%zu]", i);
-			add_unseen_as(deviations, d, "user", json_string_value(json_object_get(u, "id")),
-				      path, fields[f], want, level, note);
-			json_object_del(u, fields[f]);
+			add_unseen_as(deviations, d, t->name, key, path ? path : t->list, f->name, value,
+				      level, note);
+			json_object_del(item, f->name);
 		}
 	}
 }
@@ -231,15 +222,15 @@ static void check_sections(const struct driver *d, const json_t *policy, const j
 	{
 		/* lint holds settings of msgadm itself, not of the server; any other section is held to
 		 * the snapshot, so that one added later fails closed until the export learns it */
-		if (strcmp(section, "version") == 0 || strcmp(section, "server") == 0 ||
-		    strcmp(section, "users") == 0 || strcmp(section, "lint") == 0 || !json_is_object(value))
+		if (policy_meta_key(section) || resource_of_section(section) || !json_is_object(value))
 			continue;
 		json_object_foreach(value, field, want)
 		{
 			const json_t *have = json_object_get(json_object_get(body, section), field);
 
-			if (strcmp(section, "invites") == 0 && strcmp(field, "tokens") == 0)
-				continue; /* the engine's */
+			snprintf(cap, sizeof(cap), "%s.%s", section, field);
+			if (resource_of_section(cap))
+				continue; /* the engine's: its items are diffed */
 			if (have != NULL) {
 				if (!same_value(want, have))
 					add_deviation(deviations, section, NULL, section, field, want, have,
@@ -256,28 +247,56 @@ static void check_sections(const struct driver *d, const json_t *policy, const j
 	}
 }
 
-/* A section the engine diffs (users, invites.tokens) that the body lacks: unseen as a whole. */
-static void drop_unseen_section(const struct driver *d, json_t *holder, const char *name,
-				const char *resource, const char *field, const char *path, json_t *deviations)
+/* A type the policy holds and the body lacks: unseen as a whole, at the type's list ("users.list":
+ * resource "users", field "list"), with the level the driver's table gives the type. */
+static void unseen_type(const struct driver *d, const struct resource_type *t, const json_t *desired,
+			json_t *deviations)
 {
-	json_t *want = json_object_get(holder, name);
+	const char *dot = strrchr(t->list, '.');
+	char resource[64];
 
-	if (want == NULL)
-		return;
-	/* users.manage is where a driver's table says how it lists accounts */
-	add_unseen(deviations, d, resource, NULL, path, field,
-		   strcmp(name, "users") == 0 ? json_object_get(want, "list") : want,
-		   strcmp(name, "users") == 0 ? "users.manage" : path);
-	json_object_del(holder, name);
+	snprintf(resource, sizeof(resource), "%.*s", dot ? (int)(dot - t->list) : (int)strlen(t->list),
+		 t->list);
+	add_unseen(deviations, d, resource, NULL, t->list, dot ? dot + 1 : t->list,
+		   policy_at(desired, t->list), t->capability);
 }
 
-int snapshot_check(const struct policy *policy, const struct snapshot *snap, json_t **report,
-		   struct msg_err *err)
+/* The engine's types of the policy against the snapshot's items: changes, and the deviations of
+ * what the snapshot cannot show. */
+static int check_types(const struct driver *d, const json_t *desired, const json_t *actual, json_t *changes,
+		       json_t *notes, json_t *deviations, struct msg_err *err)
+{
+	for (size_t i = 0; resource_types[i] != NULL; i++) {
+		const struct resource_type *t = resource_types[i];
+		const json_t *section = policy_at(desired, t->section);
+		const json_t *items = json_object_get(actual, t->state_key);
+		struct desired want;
+
+		if (section == NULL)
+			continue;
+		if (items == NULL) {
+			unseen_type(d, t, desired, deviations);
+			continue;
+		}
+		desired_init(&want, t->list);
+		if (t->expand(t, NULL, section, &want, notes, err) != 0) {
+			desired_clear(&want);
+			return -1;
+		}
+		drop_unreadable_fields(d, t, &want, items, deviations);
+		diff_resource(t, &want, items, changes, notes);
+		desired_clear(&want);
+	}
+	diff_sort(changes, d);
+	return 0;
+}
+
+int snapshot_check(const struct policy *policy, const struct snapshot *snap, const struct driver *d,
+		   json_t **report, struct msg_err *err)
 {
 	const char *server = json_string_value(json_object_get(policy->doc, "server"));
 	const char *snap_server = json_string_value(json_object_get(snap->meta, "server"));
-	const struct driver *d = driver_find(json_string_value(json_object_get(snap->meta, "driver")));
-	json_t *desired = NULL, *actual = NULL, *changes = NULL, *notes = NULL, *deviations = json_array();
+	json_t *actual = NULL, *changes = json_array(), *notes = json_array(), *deviations = json_array();
 	json_t *about = NULL, *c;
 	size_t i, unseen = 0;
 	int rc = -1;
@@ -292,14 +311,7 @@ int snapshot_check(const struct policy *policy, const struct snapshot *snap, jso
 		err_prefix(err, "%s", snap->file);
 		goto done;
 	}
-	desired = json_deep_copy(policy->doc);
-	drop_unreadable_fields(d, desired, json_object_get(actual, "users"), deviations);
-	if (json_object_get(actual, "users") == NULL)
-		drop_unseen_section(d, desired, "users", "users", "list", "users.list", deviations);
-	if (json_object_get(actual, "tokens") == NULL)
-		drop_unseen_section(d, json_object_get(desired, "invites"), "tokens", "invites", "tokens",
-				    "invites.tokens", deviations);
-	if (diff_compute(desired, actual, &changes, &notes, err) != 0)
+	if (check_types(d, policy->doc, actual, changes, notes, deviations, err) != 0)
 		goto done;
 	json_array_foreach(changes, i, c) change_deviations(deviations, c);
 	check_sections(d, policy->doc, snap->body, deviations);
@@ -312,7 +324,6 @@ int snapshot_check(const struct policy *policy, const struct snapshot *snap, jso
 			    "not_in_snapshot", (int)unseen);
 	rc = *report ? 0 : err_set(err, EXIT_FAILURE_, "out of memory");
 done:
-	json_decref(desired);
 	json_decref(actual);
 	json_decref(changes);
 	json_decref(notes);

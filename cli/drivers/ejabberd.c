@@ -427,12 +427,37 @@ static int ejabberd_whoami(struct session *s, char **id, struct msg_err *err)
 	return rc;
 }
 
-/* The sections kept in the context's config_fragment file (ejabberd_config.c): one change type, one
- * file. */
-static const struct section_handler ejabberd_sections[] = {
-    {"invites.registration", "ejabberd_config", ej_config_read_registration, ej_config_apply},
-    {"federation", "ejabberd_config", ej_config_read_federation, ej_config_apply},
-    {NULL, NULL, NULL, NULL},
+/* The sections kept in the context's config_fragment file (ejabberd_config.c): one type, one file,
+ * its blocks keyed by name. */
+static const struct resource_type config_block = {.name = "ejabberd_config",
+						  .plural = "configuration blocks"};
+
+static const struct resource_ops ejabberd_resources[] = {
+    {
+	.type = &resource_user,
+	.list = ejabberd_list_users,
+	.get = ejabberd_get_user,
+	.apply = {[OP_CREATE] = ejabberd_create_user,
+		  [OP_UPDATE] = ejabberd_update_user,
+		  [OP_DEACTIVATE] = ejabberd_deactivate_user,
+		  [OP_REACTIVATE] = ejabberd_reactivate_user,
+		  [OP_DELETE] = ejabberd_delete_user},
+    },
+    {
+	.type = &config_block,
+	.section = "invites.registration",
+	.read = ej_config_read_registration,
+	.apply =
+	    {[OP_CREATE] = ej_config_apply, [OP_UPDATE] = ej_config_apply, [OP_DELETE] = ej_config_apply},
+    },
+    {
+	.type = &config_block,
+	.section = "federation",
+	.read = ej_config_read_federation,
+	.apply =
+	    {[OP_CREATE] = ej_config_apply, [OP_UPDATE] = ej_config_apply, [OP_DELETE] = ej_config_apply},
+    },
+    {.type = NULL},
 };
 
 /* Admin rights live in the config_fragment file: without one, msgadm can only show what to write. */
@@ -454,18 +479,11 @@ const struct driver drv_ejabberd = {
     .capabilities = ejabberd_capabilities,
     .basic_auth = true,
     .trace_secret_fields = ejabberd_secret_fields,
-    .sections = ejabberd_sections,
+    .resources = ejabberd_resources,
     .context_capability = ejabberd_context_capability,
     .open = ejabberd_open,
     .server_info = ejabberd_server_info,
     .whoami = ejabberd_whoami,
-    .list_users = ejabberd_list_users,
-    .get_user = ejabberd_get_user,
-    .create_user = ejabberd_create_user,
-    .update_user = ejabberd_update_user,
-    .deactivate_user = ejabberd_deactivate_user,
-    .reactivate_user = ejabberd_reactivate_user,
-    .delete_user = ejabberd_delete_user,
     .render_config = ejabberd_render_config,
     .export_sections = ejabberd_export_sections,
     .enforce_retention = ejabberd_enforce_retention,

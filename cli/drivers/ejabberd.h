@@ -52,11 +52,12 @@ extern const struct capability ejabberd_capabilities[];
 
 int ejabberd_list_users(struct session *s, const json_t *details, json_t **users, struct msg_err *err);
 int ejabberd_get_user(struct session *s, const char *id, json_t **user, struct msg_err *err);
-int ejabberd_create_user(struct session *s, const json_t *user, struct msg_err *err);
-int ejabberd_update_user(struct session *s, const char *id, const json_t *fields, struct msg_err *err);
-int ejabberd_deactivate_user(struct session *s, const char *id, struct msg_err *err);
-int ejabberd_reactivate_user(struct session *s, const char *id, struct msg_err *err);
-int ejabberd_delete_user(struct session *s, const char *id, struct msg_err *err);
+/* Changes of users (resource.h), one op each. */
+int ejabberd_create_user(struct session *s, const json_t *change, struct msg_err *err);
+int ejabberd_update_user(struct session *s, const json_t *change, struct msg_err *err);
+int ejabberd_deactivate_user(struct session *s, const json_t *change, struct msg_err *err);
+int ejabberd_reactivate_user(struct session *s, const json_t *change, struct msg_err *err);
+int ejabberd_delete_user(struct session *s, const json_t *change, struct msg_err *err);
 /* retention.default through delete_old_mam_messages (ejabberd_retention.c); see driver.h. */
 int ejabberd_enforce_retention(struct session *s, const json_t *policy, bool dry_run, json_t **report,
 			       struct msg_err *err);

@@ -298,8 +298,8 @@ done:
 
 int ej_config_apply(struct session *s, const json_t *change, struct msg_err *err)
 {
-	const char *op = json_string_value(json_object_get(change, "op"));
-	const char *key = json_string_value(json_object_get(change, "key"));
+	const enum change_op op = change_op(change);
+	const char *key = change_key(change);
 	const json_t *from = NULL, *to = NULL, *have;
 	struct ej_fragment f = {0};
 	json_t *blocks = NULL;
@@ -309,24 +309,24 @@ int ej_config_apply(struct session *s, const json_t *change, struct msg_err *err
 		return err_set(err, EXIT_CONFIG,
 			       "ejabberd: context %s has no config_fragment: the %s block has nowhere to go",
 			       s->context->name, key ? key : "?");
-	if (strcmp(op, "create") == 0) {
+	if (op == OP_CREATE) {
 		to = json_object_get(json_object_get(change, "after"), "content");
-	} else if (strcmp(op, "update") == 0) {
+	} else if (op == OP_UPDATE) {
 		from = json_object_get(json_object_get(json_object_get(change, "fields"), "content"), "from");
 		to = json_object_get(json_object_get(json_object_get(change, "fields"), "content"), "to");
-	} else if (strcmp(op, "delete") != 0) {
-		return err_set(err, EXIT_FAILURE_, "ejabberd: cannot %s a configuration block", op);
+	} else if (op != OP_DELETE) {
+		return err_set(err, EXIT_FAILURE_, "ejabberd: cannot %s a configuration block", op_name(op));
 	}
-	if (key == NULL || (strcmp(op, "delete") != 0 && !json_is_string(to)))
+	if (key == NULL || (op != OP_DELETE && !json_is_string(to)))
 		return err_set(err, EXIT_FAILURE_,
-			       "ejabberd: the %s change of a configuration block has no content", op);
+			       "ejabberd: the %s change of a configuration block has no content",
+			       op_name(op));
 	if (ej_fragment_load(s->context->config_fragment, &f, err) != 0 ||
 	    ej_fragment_blocks(&f, &blocks, err) != 0)
 		goto done;
 	/* the file is the admin's too: write only over the block the plan saw */
 	have = json_object_get(json_object_get(blocks, key), "content");
-	if (strcmp(op, "create") == 0 ? have != NULL
-				      : (have == NULL || (from != NULL && !json_equal(from, have)))) {
+	if (op == OP_CREATE ? have != NULL : (have == NULL || (from != NULL && !json_equal(from, have)))) {
 		err_set(err, EXIT_FAILURE_,
 			"%s: the %s block changed since the plan was made; nothing was written (plan again)",
 			f.path, key);

@@ -330,9 +330,10 @@ static int registered_after_all(struct session *s, const char *id, const char *j
 	return 0;
 }
 
-int ejabberd_create_user(struct session *s, const json_t *user, struct msg_err *err)
+int ejabberd_create_user(struct session *s, const json_t *change, struct msg_err *err)
 {
-	const char *id = json_string_value(json_object_get(user, "id"));
+	const json_t *user = json_object_get(change, "after");
+	const char *id = change_key(change);
 	char jid[600], what[640], password[EJ_PASSWORD_LEN + 1] = "";
 	json_t *args = NULL;
 	int fd = -1, rc = -1;
@@ -377,21 +378,28 @@ done:
 	return rc;
 }
 
-int ejabberd_update_user(struct session *s, const char *id, const json_t *fields, struct msg_err *err)
+int ejabberd_update_user(struct session *s, const json_t *change, struct msg_err *err)
 {
+	const char *id = change_key(change);
+	json_t *fields = change_targets(change);
 	const json_t *admin = json_object_get(fields, "admin");
+	int rc;
 
 	if (admin != NULL && s->context->config_fragment == NULL)
-		return ej_admins_set(s, id, json_is_true(admin), err); /* refuses, naming why */
-	if (must_exist(s, id, " (set_vcard would store a vCard for a missing account)", err) != 0 ||
-	    write_fields(s, id, fields, false, err) != 0)
-		return -1;
-	return admin != NULL ? ej_admins_set(s, id, json_is_true(admin), err) : 0;
+		rc = ej_admins_set(s, id, json_is_true(admin), err); /* refuses, naming why */
+	else if (must_exist(s, id, " (set_vcard would store a vCard for a missing account)", err) != 0 ||
+		 write_fields(s, id, fields, false, err) != 0)
+		rc = -1;
+	else
+		rc = admin != NULL ? ej_admins_set(s, id, json_is_true(admin), err) : 0;
+	json_decref(fields);
+	return rc;
 }
 
 /* 23.01's ban_account kicks the sessions and sets a random password; then the marker says so. */
-int ejabberd_deactivate_user(struct session *s, const char *id, struct msg_err *err)
+int ejabberd_deactivate_user(struct session *s, const json_t *change, struct msg_err *err)
 {
+	const char *id = change_key(change);
 	json_t *args;
 	int rc;
 
@@ -405,8 +413,9 @@ int ejabberd_deactivate_user(struct session *s, const char *id, struct msg_err *
 }
 
 /* 23.01 has no unban: a new password undoes ban_account's random one. */
-int ejabberd_reactivate_user(struct session *s, const char *id, struct msg_err *err)
+int ejabberd_reactivate_user(struct session *s, const json_t *change, struct msg_err *err)
 {
+	const char *id = change_key(change);
 	char jid[600], what[640], password[EJ_PASSWORD_LEN + 1] = "";
 	json_t *args = NULL;
 	int fd = -1, rc = -1;
@@ -443,8 +452,9 @@ done:
 
 /* unregister answers "" whether or not the account existed: msgadm checks before and after. Admin
  * rights go first: the ACL names a JID, and the next account of that name would inherit them. */
-int ejabberd_delete_user(struct session *s, const char *id, struct msg_err *err)
+int ejabberd_delete_user(struct session *s, const json_t *change, struct msg_err *err)
 {
+	const char *id = change_key(change);
 	json_t *args, *admins = NULL;
 	bool exists = true;
 	char jid[600];

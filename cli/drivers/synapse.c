@@ -173,34 +173,56 @@ static int synapse_whoami(struct session *s, char **id, struct msg_err *err)
 	return 0;
 }
 
-/* Sections held room by room; the engine diffs their items (struct section_handler). */
-static const struct section_handler synapse_sections[] = {
-    {"federation", "room_acl", synapse_federation_read, synapse_federation_apply},
-    {"retention.rooms", "room_retention", synapse_retention_read, synapse_retention_apply},
-    {NULL, NULL, NULL, NULL},
+/* Room state the policy governs room by room: the engine diffs their items, keyed by room id. */
+static const struct resource_type room_acl = {.name = "room_acl", .plural = "room server ACLs"};
+static const struct resource_type room_retention = {.name = "room_retention",
+						    .plural = "room retention rules"};
+
+static const struct resource_ops synapse_resources[] = {
+    {
+	.type = &resource_user,
+	.list = synapse_list_users,
+	.get = synapse_get_user,
+	.apply = {[OP_CREATE] = synapse_create_user,
+		  [OP_UPDATE] = synapse_update_user,
+		  [OP_DEACTIVATE] = synapse_deactivate_user,
+		  [OP_REACTIVATE] = synapse_reactivate_user},
+    },
+    {
+	.type = &resource_token,
+	.list = synapse_list_tokens,
+	.apply = {[OP_CREATE] = synapse_create_token,
+		  [OP_UPDATE] = synapse_update_token,
+		  [OP_DELETE] = synapse_delete_token},
+    },
+    {
+	.type = &room_acl,
+	.section = "federation",
+	.read = synapse_federation_read,
+	.apply = {[OP_CREATE] = synapse_federation_apply, [OP_UPDATE] = synapse_federation_apply},
+    },
+    {
+	.type = &room_retention,
+	.section = "retention.rooms",
+	.read = synapse_retention_read,
+	.apply = {[OP_CREATE] = synapse_retention_apply, [OP_UPDATE] = synapse_retention_apply},
+    },
+    {.type = NULL},
 };
 
 const struct driver drv_synapse = {
     .name = "synapse",
     .capabilities = synapse_capabilities,
-    .sections = synapse_sections,
+    .resources = synapse_resources,
     .server_info = synapse_server_info,
     .whoami = synapse_whoami,
-    .list_users = synapse_list_users,
-    .get_user = synapse_get_user,
-    .create_user = synapse_create_user,
-    .update_user = synapse_update_user,
-    .deactivate_user = synapse_deactivate_user,
-    .reactivate_user = synapse_reactivate_user,
-    .list_tokens = synapse_list_tokens,
-    .create_token = synapse_create_token,
-    .update_token = synapse_update_token,
-    .delete_token = synapse_delete_token,
     .list_rooms = synapse_list_rooms,
     .get_room = synapse_get_room,
     .list_room_names = synapse_list_room_names,
     .list_event_reports = synapse_list_event_reports,
     .render_config = synapse_render_config,
+    .config_file = "synapse-config",
+    .render_config_file = synapse_render_config_file,
     .export_sections = synapse_export_sections,
     .enforce_retention = synapse_enforce_retention,
 };

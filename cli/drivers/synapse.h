@@ -28,21 +28,24 @@ extern const struct capability synapse_capabilities[];
 
 int synapse_list_users(struct session *s, const json_t *details, json_t **users, struct msg_err *err);
 int synapse_get_user(struct session *s, const char *id, json_t **user, struct msg_err *err);
-int synapse_create_user(struct session *s, const json_t *user, struct msg_err *err);
-int synapse_update_user(struct session *s, const char *id, const json_t *fields, struct msg_err *err);
-int synapse_deactivate_user(struct session *s, const char *id, struct msg_err *err);
-int synapse_reactivate_user(struct session *s, const char *id, struct msg_err *err);
+/* Changes of users and tokens (resource.h), one op each. */
+int synapse_create_user(struct session *s, const json_t *change, struct msg_err *err);
+int synapse_update_user(struct session *s, const json_t *change, struct msg_err *err);
+int synapse_deactivate_user(struct session *s, const json_t *change, struct msg_err *err);
+int synapse_reactivate_user(struct session *s, const json_t *change, struct msg_err *err);
 
-int synapse_list_tokens(struct session *s, json_t **tokens, struct msg_err *err);
-int synapse_create_token(struct session *s, const json_t *token, json_t **created, struct msg_err *err);
-int synapse_update_token(struct session *s, const char *name, const json_t *fields, struct msg_err *err);
-int synapse_delete_token(struct session *s, const char *name, struct msg_err *err);
+int synapse_list_tokens(struct session *s, const json_t *details, json_t **tokens, struct msg_err *err);
+int synapse_create_token(struct session *s, const json_t *change, struct msg_err *err);
+int synapse_update_token(struct session *s, const json_t *change, struct msg_err *err);
+int synapse_delete_token(struct session *s, const json_t *change, struct msg_err *err);
 /* Canonical token from a Synapse registration token object (exposed for unit tests). */
 json_t *synapse_token_from_wire(const json_t *wire);
 /* Canonical user from a Synapse user object (list entry or full object); NULL if not local. */
 json_t *synapse_user_from_wire(const struct session *s, const json_t *wire);
 
+/* homeserver.yaml (synapse_config.c): one section's lines, and the whole fragment for a policy. */
 char *synapse_render_config(const char *section, const json_t *value);
+int synapse_render_config_file(const json_t *policy, char **text);
 
 /* Rooms (synapse_rooms.c). Room ids are "!opaque:server", aliases "#name:server". */
 

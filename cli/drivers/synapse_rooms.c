@@ -290,11 +290,10 @@ done:
 /* The content a change asks for: create -> after; update -> current with the fields' new values. */
 static json_t *target_content(const json_t *change, const json_t *current)
 {
-	const char *op = json_string_value(json_object_get(change, "op"));
 	json_t *out, *f;
 	const char *field;
 
-	if (op != NULL && strcmp(op, "create") == 0)
+	if (change_op(change) == OP_CREATE)
 		return json_deep_copy(json_object_get(change, "after"));
 	out = current ? json_deep_copy(current) : json_object();
 	json_object_foreach(json_object_get(change, "fields"), field, f)
@@ -307,15 +306,15 @@ int syn_room_apply_change(struct session *s, const json_t *change, const char *t
 			  struct msg_err *err)
 {
 	const char *room_id = json_string_value(json_object_get(change, "key"));
-	const char *op = json_string_value(json_object_get(change, "op"));
+	const enum change_op op = change_op(change);
 	char *rid = NULL, *admin = NULL, *path = NULL;
 	json_t *state = NULL, *content = NULL;
 	enum syn_access access;
 	int rc = -1;
 
-	if (room_id == NULL || op == NULL || (strcmp(op, "create") != 0 && strcmp(op, "update") != 0))
+	if (room_id == NULL || (op != OP_CREATE && op != OP_UPDATE))
 		return err_set(err, EXIT_FAILURE_, "synapse: %s changes are create or update, not '%s'", type,
-			       op ? op : "?");
+			       op_name(op));
 	rid = syn_room_path_id(room_id);
 	if (rid == NULL || asprintf(&path, "/_matrix/client/v3/rooms/%s/state/%s/", rid, type) < 0) {
 		path = NULL;

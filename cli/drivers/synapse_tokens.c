@@ -1,4 +1,4 @@
-/* Synapse registration tokens (/_synapse/admin/v1/registration_tokens) and the homeserver.yaml
+/* Synapse registration tokens (/_synapse/admin/v1/registration_tokens)
  * fragments for what only the configuration file can hold. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,12 +51,13 @@ json_t *synapse_token_from_wire(const json_t *wire)
 			 json_integer_value(json_object_get(wire, "pending")));
 }
 
-int synapse_list_tokens(struct session *s, json_t **tokens, struct msg_err *err)
+int synapse_list_tokens(struct session *s, const json_t *details, json_t **tokens, struct msg_err *err)
 {
 	const char *path = "/_synapse/admin/v1/registration_tokens";
 	json_t *r = NULL, *all, *t;
 	size_t i;
 
+	(void)details; /* the list holds every field */
 	if (syn_call(s, "GET", path, NULL, HTTP_IDEMPOTENT, NULL, NULL, &r, err) != 0)
 		return -1;
 	if (!json_is_array(json_object_get(r, "registration_tokens"))) {
@@ -115,9 +116,10 @@ done:
 	return rc;
 }
 
-int synapse_create_token(struct session *s, const json_t *token, json_t **created, struct msg_err *err)
+int synapse_create_token(struct session *s, const json_t *change, struct msg_err *err)
 {
 	const char *path = "/_synapse/admin/v1/registration_tokens/new";
+	const json_t *token = json_object_get(change, "after");
 	const char *name = json_string_value(json_object_get(token, "name"));
 	json_t *body = wire_token_fields(token), *r = NULL, *found = NULL;
 	struct msg_err first;
@@ -126,8 +128,8 @@ int synapse_create_token(struct session *s, const json_t *token, json_t **create
 	if (name != NULL)
 		json_object_set(body, "token", json_object_get(token, "name"));
 	if (syn_call(s, "POST", path, body, HTTP_NOT_IDEMPOTENT, NULL, NULL, &r, err) == 0) {
-		*created = synapse_token_from_wire(r);
-		rc = *created ? 0 : err_set(err, EXIT_PROTOCOL, "synapse: POST %s: reply has no token", path);
+		found = synapse_token_from_wire(r);
+		rc = found ? 0 : err_set(err, EXIT_PROTOCOL, "synapse: POST %s: reply has no token", path);
 		goto done;
 	}
 	if (!err->unknown_outcome || name == NULL)
@@ -137,38 +139,39 @@ int synapse_create_token(struct session *s, const json_t *token, json_t **create
 	if (get_token(s, name, &found, err) != 0)
 		goto done;
 	if (found != NULL) {
-		*created = found;
 		rc = 0;
 	} else {
 		*err = first;
 		err_prefix(err, "token '%s' was not created (checked by reading it back)", name);
 	}
 done:
+	json_decref(found);
 	json_decref(body);
 	json_decref(r);
 	return rc;
 }
 
-int synapse_update_token(struct session *s, const char *name, const json_t *fields, struct msg_err *err)
+int synapse_update_token(struct session *s, const json_t *change, struct msg_err *err)
 {
-	char *escaped = http_escape(name), *path = NULL;
-	json_t *body = wire_token_fields(fields);
+	char *escaped = http_escape(change_key(change)), *path = NULL;
+	json_t *fields = change_targets(change), *body = wire_token_fields(fields);
 	int rc;
 
 	if (escaped == NULL || asprintf(&path, "/_synapse/admin/v1/registration_tokens/%s", escaped) < 0)
 		rc = err_set(err, EXIT_FAILURE_, "out of memory");
 	else
 		rc = syn_call(s, "PUT", path, body, HTTP_IDEMPOTENT, NULL, NULL, NULL, err);
+	json_decref(fields);
 	json_decref(body);
 	free(path);
 	free(escaped);
 	return rc;
 }
 
-int synapse_delete_token(struct session *s, const char *name, struct msg_err *err)
+int synapse_delete_token(struct session *s, const json_t *change, struct msg_err *err)
 {
 	static const long gone[] = {404, 0}; /* already deleted: the goal holds */
-	char *escaped = http_escape(name), *path = NULL;
+	char *escaped = http_escape(change_key(change)), *path = NULL;
 	int rc;
 
 	if (escaped == NULL || asprintf(&path, "/_synapse/admin/v1/registration_tokens/%s", escaped) < 0)
@@ -178,75 +181,4 @@ int synapse_delete_token(struct session *s, const char *name, struct msg_err *er
 	free(path);
 	free(escaped);
 	return rc;
-}
-
-/* "head" then fmt_item for each string of items; "head []" for an empty list. With escape_dots,
- * dots are written as "\\." so that a domain reads literally inside a regular expression. */
-static char *list_lines(const char *head, const json_t *items, const char *fmt_item, int escape_dots)
-{
-	size_t cap = 256 + json_array_size(items) * 600, used;
-	char *out = malloc(cap);
-	char item[512];
-	json_t *v;
-	size_t i;
-
-	if (out == NULL)
-		return NULL;
-	used = (size_t)snprintf(out, cap, "%s%s", head, json_array_size(items) ? "" : " []");
-	json_array_foreach(items, i, v)
-	{
-		const char *s = json_string_value(v);
-		size_t n = 0;
-
-		for (; s && *s && n + 3 < sizeof(item); s++) {
-			if (escape_dots && *s == '.')
-				item[n++] = '\\';
-			item[n++] = *s;
-		}
-		item[n] = '\0';
-		if (used < cap)
-			used += (size_t)snprintf(out + used, cap - used, fmt_item, item);
-	}
-	return out;
-}
-
-char *synapse_render_config(const char *section, const json_t *value)
-{
-	char *out = NULL;
-	const char *mode;
-
-	if (strcmp(section, "invites.registration") == 0) {
-		mode = json_string_value(value);
-		if (mode == NULL)
-			return NULL;
-		if (strcmp(mode, "closed") == 0)
-			return strdup("enable_registration: false");
-		if (strcmp(mode, "token") == 0)
-			return strdup("enable_registration: true\nregistration_requires_token: true");
-		return strdup("enable_registration: true\nregistration_requires_token: false");
-	}
-	if (strcmp(section, "invites.guests") == 0)
-		return strdup(json_is_true(value) ? "allow_guest_access: true" : "allow_guest_access: false");
-	if (strcmp(section, "invites.allowed_domains") == 0)
-		return list_lines("allowed_local_3pids:", value,
-				  "\n  - medium: email\n    pattern: '^[^@]+@%s$'", 1);
-	if (strcmp(section, "federation") == 0) {
-		mode = json_string_value(json_object_get(value, "mode"));
-		if (mode != NULL && strcmp(mode, "open") == 0)
-			return strdup("# no federation_domain_whitelist (federate with everyone)");
-		if (mode != NULL && strcmp(mode, "closed") == 0)
-			return strdup("federation_domain_whitelist: []");
-		return list_lines("federation_domain_whitelist:", json_object_get(value, "partners"),
-				  "\n  - %s", 0);
-	}
-	if (strcmp(section, "retention.default") == 0) {
-		const char *max = json_string_value(json_object_get(value, "max_lifetime"));
-		const char *min = json_string_value(json_object_get(value, "min_lifetime"));
-		if (asprintf(&out, "retention:\n  enabled: true\n  default_policy:%s%s%s%s",
-			     max ? "\n    max_lifetime: " : "", max ? max : "",
-			     min ? "\n    min_lifetime: " : "", min ? min : "") < 0)
-			return NULL;
-		return out;
-	}
-	return NULL;
 }

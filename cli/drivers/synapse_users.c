@@ -231,8 +231,9 @@ static json_t *wire_fields(const json_t *fields, const json_t *current_threepids
 	return body;
 }
 
-int synapse_create_user(struct session *s, const json_t *user, struct msg_err *err)
+int synapse_create_user(struct session *s, const json_t *change, struct msg_err *err)
 {
+	const json_t *user = json_object_get(change, "after");
 	json_t *body = wire_fields(user, NULL);
 	int rc = put_user(s, json_string_value(json_object_get(user, "id")), body, err);
 
@@ -240,10 +241,11 @@ int synapse_create_user(struct session *s, const json_t *user, struct msg_err *e
 	return rc;
 }
 
-int synapse_update_user(struct session *s, const char *id, const json_t *fields, struct msg_err *err)
+int synapse_update_user(struct session *s, const json_t *change, struct msg_err *err)
 {
+	const char *id = change_key(change);
 	char *uid = NULL, *path = NULL;
-	json_t *current = NULL, *body = NULL;
+	json_t *current = NULL, *body = NULL, *fields = change_targets(change);
 	int rc = -1;
 
 	/* Other threepids (phone numbers) must survive an e-mail change: read them first. */
@@ -259,6 +261,7 @@ int synapse_update_user(struct session *s, const char *id, const json_t *fields,
 	body = wire_fields(fields, json_object_get(current, "threepids"));
 	rc = put_user(s, id, body, err);
 done:
+	json_decref(fields);
 	json_decref(body);
 	json_decref(current);
 	free(path);
@@ -266,9 +269,9 @@ done:
 	return rc;
 }
 
-int synapse_deactivate_user(struct session *s, const char *id, struct msg_err *err)
+int synapse_deactivate_user(struct session *s, const json_t *change, struct msg_err *err)
 {
-	char *uid = syn_user_path_id(s, id), *path = NULL;
+	char *uid = syn_user_path_id(s, change_key(change)), *path = NULL;
 	json_t *body = json_pack("{s:b}", "erase", 0);
 	int rc;
 
@@ -284,8 +287,9 @@ int synapse_deactivate_user(struct session *s, const char *id, struct msg_err *e
 
 /* Synapse requires a password to reactivate an account. msgadm sets a random one that nobody sees:
  * the user regains access through the organisation's usual reset or single sign-on. */
-int synapse_reactivate_user(struct session *s, const char *id, struct msg_err *err)
+int synapse_reactivate_user(struct session *s, const json_t *change, struct msg_err *err)
 {
+	const char *id = change_key(change);
 	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 	unsigned char raw[32];
 	char password[sizeof(raw) + 1];

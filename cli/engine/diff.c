@@ -6,125 +6,92 @@
 
 #include "base/exitcode.h"
 
-/* The order changes are applied in: things others depend on first, removals last. */
-static int stage_of(const char *type, const char *op)
+/* A field of want against have's: null and absent are the same, and a caseless field's strings
+ * compare without regard to case. */
+static bool field_equal(const struct resource_type *t, const char *field, const json_t *want,
+			const json_t *have)
 {
-	static const struct {
-		const char *type, *op;
-		int stage;
-	} stages[] = {
-	    {"token", "create", 10},	{"token", "update", 11}, {"user", "create", 20},
-	    {"user", "reactivate", 21}, {"user", "update", 22},	 {"token", "delete", 80},
-	    {"user", "deactivate", 90}, {"user", "delete", 91},
-	};
-	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
-		if (strcmp(stages[i].type, type) == 0 && strcmp(stages[i].op, op) == 0)
-			return stages[i].stage;
-	return 50;
-}
-
-static int by_stage_then_key(const void *a, const void *b)
-{
-	const json_t *x = *(const json_t *const *)a, *y = *(const json_t *const *)b;
-	int sx = stage_of(json_string_value(json_object_get(x, "type")),
-			  json_string_value(json_object_get(x, "op")));
-	int sy = stage_of(json_string_value(json_object_get(y, "type")),
-			  json_string_value(json_object_get(y, "op")));
-
-	if (sx != sy)
-		return sx - sy;
-	if (strcmp(json_string_value(json_object_get(x, "type")),
-		   json_string_value(json_object_get(y, "type"))))
-		return strcmp(json_string_value(json_object_get(x, "type")),
-			      json_string_value(json_object_get(y, "type")));
-	return strcmp(json_string_value(json_object_get(x, "key")),
-		      json_string_value(json_object_get(y, "key")));
-}
-
-static json_t *change_new(const char *op, const char *type, const char *key, const char *path)
-{
-	json_t *c = json_object();
-
-	json_object_set_new(c, "op", json_string(op));
-	json_object_set_new(c, "type", json_string(type));
-	json_object_set_new(c, "key", json_string(key));
-	if (path != NULL)
-		json_object_set_new(c, "path", json_string(path));
-	return c;
-}
-
-/* E-mail addresses compare without regard to case: servers store them lowercased. */
-static int field_equal(const char *field, const json_t *want, const json_t *have)
-{
-	if (strcmp(field, "email") == 0 && json_is_string(want) && json_is_string(have))
+	if (resource_field_is(t, field, FIELD_CASELESS) && json_is_string(want) && json_is_string(have))
 		return strcasecmp(json_string_value(want), json_string_value(have)) == 0;
-	if (want == NULL || have == NULL)
-		return want == have || (json_is_null(want) && have == NULL) ||
-		       (json_is_null(have) && want == NULL);
+	if (have == NULL)
+		return json_is_null(want);
 	return json_equal(want, have);
 }
 
-/* The fields of want (among names) that differ from have, as {field: {from, to}}, or NULL. */
-static json_t *changed_fields(const json_t *want, const json_t *have, const char *const *names)
+static void add_field(json_t **fields, const char *name, const json_t *from, const json_t *to)
 {
-	json_t *fields = NULL;
+	if (*fields == NULL)
+		*fields = json_object();
+	json_object_set_new(*fields, name,
+			    json_pack("{s:O,s:O}", "from", from ? from : json_null(), "to", to));
+}
 
-	for (size_t i = 0; names[i] != NULL; i++) {
-		json_t *w = json_object_get(want, names[i]);
-		json_t *h = json_object_get(have, names[i]);
+/* The fields of want that differ from have, as {field: {from, to}}, or NULL: the type's compared
+ * fields, or for a type without a field list every field of want, an absent one differing. */
+static json_t *changed_fields(const struct resource_type *t, const json_t *want, const json_t *have)
+{
+	json_t *fields = NULL, *w, *h;
+	const char *name;
 
-		if (w == NULL || field_equal(names[i], w, h))
-			continue;
-		if (fields == NULL)
-			fields = json_object();
-		json_object_set_new(fields, names[i],
-				    json_pack("{s:O,s:O}", "from", h ? h : json_null(), "to", w));
+	if (t->fields == NULL) {
+		json_object_foreach((json_t *)want, name, w)
+		{
+			h = json_object_get(have, name);
+			if (h == NULL || !json_equal(w, h))
+				add_field(&fields, name, h, w);
+		}
+		return fields;
+	}
+	for (const struct resource_field *f = t->fields; f->name != NULL; f++) {
+		w = json_object_get(want, f->name);
+		h = json_object_get(have, f->name);
+		if (w != NULL && resource_compared(t, f->name) && !field_equal(t, f->name, w, h))
+			add_field(&fields, f->name, h, w);
 	}
 	return fields;
 }
 
-static int is_protected(const json_t *users, const char *id)
+static bool in(const json_t *set, const char *key)
 {
-	json_t *p;
-	size_t i;
-
-	json_array_foreach(json_object_get(users, "protect"), i, p)
-	{
-		if (strcmp(json_string_value(p), id) == 0)
-			return 1;
-	}
-	return 0;
+	return set != NULL && json_object_get(set, key) != NULL;
 }
 
-static const char *const user_fields[] = {"display_name", "email", "admin", NULL};
-static const char *const token_fields[] = {"uses", "expires", NULL};
-
-static void diff_one_user(const json_t *users_sec, const json_t *want, const json_t *have, const char *path,
-			  json_t *changes, json_t *notes)
+static void append(json_t *changes, json_t *c, const char *reason)
 {
-	const char *id = json_string_value(json_object_get(want, "id"));
-	const json_t *active = json_object_get(want, "active");
-	int want_active = active == NULL || json_is_true(active);
-	json_t *fields;
+	if (reason != NULL)
+		json_object_set_new(c, "reason", json_string(reason));
+	json_array_append_new(changes, c);
+}
 
-	if (is_protected(users_sec, id)) {
-		fields = have ? changed_fields(want, have, user_fields) : NULL;
+static void diff_one(const struct resource_type *t, const struct desired *d, const char *key,
+		     const json_t *want, const json_t *have, json_t *changes, json_t *notes)
+{
+	const char *path = d->paths ? json_string_value(json_object_get(d->paths, key)) : d->path;
+	const char *life = resource_field_with(t, FIELD_LIFECYCLE);
+	const json_t *active = life ? json_object_get(want, life) : NULL;
+	const bool want_active = json_is_object(want) && (active == NULL || json_is_true(active));
+	const bool have_active = have != NULL && (life == NULL || json_is_true(json_object_get(have, life)));
+	char text[256];
+	json_t *fields, *c;
+
+	if (path == NULL)
+		path = d->path;
+	if (in(d->protect, key)) {
+		fields = have && json_is_object(want) ? changed_fields(t, want, have) : NULL;
 		if ((have == NULL && want_active) || fields != NULL ||
-		    (have && json_is_true(json_object_get(have, "active")) != want_active))
-			json_array_append_new(notes,
-					      json_pack("{s:s,s:s}", "path", path, "message",
-							"user is protected (users.protect): not changed"));
+		    (have != NULL && life != NULL && have_active != want_active)) {
+			snprintf(text, sizeof(text), "%s is protected (%s): not changed", t->name,
+				 d->protect_path);
+			json_array_append_new(notes, json_pack("{s:s,s:s}", "path", path, "message", text));
+		}
 		json_decref(fields);
 		return;
 	}
-	if (json_is_true(json_object_get(want, DIFF_LEAVE_USER)))
+	if (in(d->leave, key))
 		return;
-	if (json_is_true(json_object_get(want, "delete"))) {
-		if (have != NULL) {
-			json_t *c = change_new("delete", "user", id, path);
-			json_object_set_new(c, "reason", json_string("delete: true in the policy"));
-			json_array_append_new(changes, c);
-		}
+	if (json_is_null(want)) {
+		if (have != NULL)
+			append(changes, change_new(OP_DELETE, t->name, key, path), d->delete_reason);
 		return;
 	}
 	if (have == NULL) {
@@ -132,191 +99,139 @@ static void diff_one_user(const json_t *users_sec, const json_t *want, const jso
 
 		if (!want_active)
 			return; /* absent and meant to be inactive: nothing to do */
-		after = json_deep_copy(want);
-		json_object_set_new(after, "active", json_true());
-		json_array_append_new(changes, json_pack("{s:s,s:s,s:s,s:s,s:o}", "op", "create", "type",
-							 "user", "key", id, "path", path, "after", after));
+		after = life ? json_deep_copy(want) : json_incref((json_t *)want);
+		if (life)
+			json_object_set_new(after, life, json_true());
+		c = change_new(OP_CREATE, t->name, key, path);
+		json_object_set_new(c, "after", after);
+		json_array_append_new(changes, c);
 		return;
 	}
 	if (!want_active) {
-		/* Other fields of an account meant to be inactive are left alone: servers clear some
+		/* Other fields of an item meant to be inactive are left alone: servers clear some
 		 * (e-mail) on deactivation, and comparing them would never settle. */
-		if (json_is_true(json_object_get(have, "active"))) {
-			json_t *c = change_new("deactivate", "user", id, path);
-			json_object_set_new(c, "reason", json_string("active: false in the policy"));
-			json_array_append_new(changes, c);
-		}
+		snprintf(text, sizeof(text), "%s: false in the policy", life);
+		if (have_active)
+			append(changes, change_new(OP_DEACTIVATE, t->name, key, path), text);
 		return;
 	}
-	if (!json_is_true(json_object_get(have, "active")))
-		json_array_append_new(changes, change_new("reactivate", "user", id, path));
-	fields = changed_fields(want, have, user_fields);
+	if (!have_active)
+		json_array_append_new(changes, change_new(OP_REACTIVATE, t->name, key, path));
+	fields = changed_fields(t, want, have);
 	if (fields != NULL) {
-		json_t *c = change_new("update", "user", id, path);
+		c = change_new(OP_UPDATE, t->name, key, path);
 		json_object_set_new(c, "fields", fields);
 		json_array_append_new(changes, c);
 	}
 }
 
-static void diff_users(const json_t *users_sec, const json_t *actual_users, json_t *changes, json_t *notes)
+void diff_resource(const struct resource_type *t, const struct desired *d, const json_t *actual,
+		   json_t *changes, json_t *notes)
 {
-	const char *manage = json_string_value(json_object_get(users_sec, "manage"));
-	json_t *listed = json_object();
-	const char *id;
+	const char *life = resource_field_with(t, FIELD_LIFECYCLE);
+	const char *key;
 	json_t *want, *have;
-	char path[64];
-	size_t i;
 
-	json_array_foreach(json_object_get(users_sec, "list"), i, want)
+	json_object_foreach(d->items, key, want)
+	    diff_one(t, d, key, want, json_object_get(actual, key), changes, notes);
+	if (d->unlisted == OP_NONE)
+		return;
+	json_object_foreach((json_t *)actual, key, have)
 	{
-		id = json_string_value(json_object_get(want, "id"));
-		snprintf(path, sizeof(path), "users.list[%zu]", i);
-		json_object_set_new(listed, id, json_true());
-		diff_one_user(users_sec, want, json_object_get(actual_users, id), path, changes, notes);
+		if (in(d->items, key) || in(d->leave, key) || in(d->protect, key))
+			continue;
+		if (d->unlisted == OP_DEACTIVATE && life != NULL &&
+		    !json_is_true(json_object_get(have, life)))
+			continue; /* already inactive */
+		append(changes, change_new(d->unlisted, t->name, key, NULL), d->unlisted_reason);
 	}
-	if (manage != NULL && strcmp(manage, "exclusive") == 0) {
-		json_object_foreach((json_t *)actual_users, id, have)
-		{
-			json_t *c;
-
-			if (json_object_get(listed, id) || !json_is_true(json_object_get(have, "active")) ||
-			    is_protected(users_sec, id))
-				continue;
-			c = change_new("deactivate", "user", id, NULL);
-			json_object_set_new(c, "reason",
-					    json_string("not in the policy (users.manage: exclusive)"));
-			json_array_append_new(changes, c);
-		}
-	}
-	json_decref(listed);
-}
-
-static void diff_tokens(const json_t *tokens, const json_t *actual_tokens, json_t *changes)
-{
-	json_t *listed = json_object();
-	const char *name;
-	json_t *want, *have;
-	char path[64];
-	size_t i;
-
-	json_array_foreach(tokens, i, want)
-	{
-		name = json_string_value(json_object_get(want, "name"));
-		snprintf(path, sizeof(path), "invites.tokens[%zu]", i);
-		json_object_set_new(listed, name, json_true());
-		have = json_object_get(actual_tokens, name);
-		if (have == NULL) {
-			json_array_append_new(changes,
-					      json_pack("{s:s,s:s,s:s,s:s,s:O}", "op", "create", "type",
-							"token", "key", name, "path", path, "after", want));
-		} else {
-			json_t *fields = changed_fields(want, have, token_fields);
-			if (fields != NULL) {
-				json_t *c = change_new("update", "token", name, path);
-				json_object_set_new(c, "fields", fields);
-				json_array_append_new(changes, c);
-			}
-		}
-	}
-	json_object_foreach((json_t *)actual_tokens, name, have)
-	{
-		if (json_object_get(listed, name) == NULL) {
-			json_t *c = change_new("delete", "token", name, NULL);
-			json_object_set_new(c, "reason", json_string("not in invites.tokens"));
-			json_array_append_new(changes, c);
-		}
-	}
-	json_decref(listed);
 }
 
 int diff_compute(const json_t *policy, const json_t *actual, json_t **changes, json_t **notes,
 		 struct msg_err *err)
 {
-	const json_t *users = json_object_get(policy, "users");
-	const json_t *tokens = json_object_get(json_object_get(policy, "invites"), "tokens");
 	json_t *list = json_array(), *skipped = json_array();
 
-	if (users != NULL) {
-		if (json_object_get(actual, "users") == NULL)
-			goto missing;
-		diff_users(users, json_object_get(actual, "users"), list, skipped);
+	for (size_t i = 0; resource_types[i] != NULL; i++) {
+		const struct resource_type *t = resource_types[i];
+		const json_t *section = policy_at(policy, t->section);
+		const json_t *items = json_object_get(actual, t->state_key);
+		struct desired d;
+
+		if (section == NULL)
+			continue;
+		if (items == NULL) {
+			json_decref(list);
+			json_decref(skipped);
+			return err_set(err, EXIT_FAILURE_,
+				       "internal error: the state read lacks a section the policy manages");
+		}
+		desired_init(&d, t->list);
+		if (t->expand(t, NULL, section, &d, skipped, err) != 0) {
+			desired_clear(&d);
+			json_decref(list);
+			json_decref(skipped);
+			return -1;
+		}
+		diff_resource(t, &d, items, list, skipped);
+		desired_clear(&d);
 	}
-	if (tokens != NULL) {
-		if (json_object_get(actual, "tokens") == NULL)
-			goto missing;
-		diff_tokens(tokens, json_object_get(actual, "tokens"), list);
-	}
-	diff_sort(list);
+	diff_sort(list, NULL);
 	*changes = list;
 	*notes = skipped;
 	return 0;
-missing:
-	json_decref(list);
-	json_decref(skipped);
-	return err_set(err, EXIT_FAILURE_,
-		       "internal error: the state read lacks a section the policy manages");
 }
 
-void diff_sort(json_t *changes)
+void diff_items(const struct resource_type *t, const char *path, const json_t *desired, const json_t *actual,
+		json_t *changes)
+{
+	struct desired d;
+
+	desired_init(&d, path);
+	json_object_update(d.items, (json_t *)desired);
+	diff_resource(t, &d, actual, changes, NULL);
+	desired_clear(&d);
+}
+
+struct ordered {
+	json_t *change;
+	int stage;
+	const char *type, *key;
+};
+
+static int by_stage_then_key(const void *a, const void *b)
+{
+	const struct ordered *x = a, *y = b;
+	int c;
+
+	if (x->stage != y->stage)
+		return x->stage - y->stage;
+	if ((c = strcmp(x->type, y->type)) != 0)
+		return c;
+	return strcmp(x->key, y->key);
+}
+
+void diff_sort(json_t *changes, const struct driver *d)
 {
 	size_t i, n = json_array_size(changes);
-	json_t **sorted = calloc(n ? n : 1, sizeof(*sorted));
+	struct ordered *sorted = calloc(n ? n : 1, sizeof(*sorted));
 
 	if (sorted == NULL)
 		return; /* out of memory: the order stays as built, which is still valid JSON */
-	for (i = 0; i < n; i++)
-		sorted[i] = json_incref(json_array_get(changes, i));
+	for (i = 0; i < n; i++) {
+		json_t *c = json_array_get(changes, i);
+		const char *type = change_type(c), *key = change_key(c);
+
+		sorted[i].change = json_incref(c);
+		sorted[i].stage = resource_stage(resource_named(d, type), change_op(c));
+		sorted[i].type = type ? type : "";
+		sorted[i].key = key ? key : "";
+	}
 	qsort(sorted, n, sizeof(*sorted), by_stage_then_key);
 	json_array_clear(changes);
 	for (i = 0; i < n; i++)
-		json_array_append_new(changes, sorted[i]);
+		json_array_append_new(changes, sorted[i].change);
 	free(sorted);
-}
-
-void diff_items(const char *type, const char *path, const json_t *desired, const json_t *actual,
-		json_t *changes)
-{
-	const char *key;
-	json_t *want;
-
-	json_object_foreach((json_t *)desired, key, want)
-	{
-		json_t *have = json_object_get(actual, key), *c, *fields;
-
-		if (json_is_null(want)) {
-			if (have != NULL)
-				json_array_append_new(changes, change_new("delete", type, key, path));
-			continue;
-		}
-		if (have == NULL) {
-			c = change_new("create", type, key, path);
-			json_object_set(c, "after", want);
-			json_array_append_new(changes, c);
-			continue;
-		}
-		fields = NULL;
-		{
-			const char *field;
-			json_t *w;
-
-			json_object_foreach(want, field, w)
-			{
-				json_t *h = json_object_get(have, field);
-				if (h != NULL && json_equal(w, h))
-					continue;
-				if (fields == NULL)
-					fields = json_object();
-				json_object_set_new(
-				    fields, field,
-				    json_pack("{s:O,s:O}", "from", h ? h : json_null(), "to", w));
-			}
-		}
-		if (fields != NULL) {
-			c = change_new("update", type, key, path);
-			json_object_set_new(c, "fields", fields);
-			json_array_append_new(changes, c);
-		}
-	}
 }
 
 void diff_count(const json_t *changes, int *add, int *change, int *remove)
@@ -327,34 +242,35 @@ void diff_count(const json_t *changes, int *add, int *change, int *remove)
 	*add = *change = *remove = 0;
 	json_array_foreach(changes, i, c)
 	{
-		const char *op = json_string_value(json_object_get(c, "op"));
-
-		if (strcmp(op, "create") == 0)
+		switch (op_effect(change_op(c))) {
+		case EFFECT_ADD:
 			(*add)++;
-		else if (strcmp(op, "deactivate") == 0 || strcmp(op, "delete") == 0)
+			break;
+		case EFFECT_REMOVE:
 			(*remove)++;
-		else
+			break;
+		case EFFECT_CHANGE:
 			(*change)++;
+			break;
+		}
 	}
 }
 
-json_t *diff_detail_fields(const json_t *policy)
+json_t *desired_details(const struct resource_type *t, const struct desired *d)
 {
-	json_t *wanted = json_object();
-	const char *field;
-	json_t *u, *v;
-	size_t i;
+	json_t *wanted = json_object(), *item, *v;
+	const char *key, *field;
 
-	json_array_foreach(json_object_get(json_object_get(policy, "users"), "list"), i, u)
+	json_object_foreach(d->items, key, item)
 	{
 		json_t *fields = json_array();
 
-		json_object_foreach(u, field, v)
+		json_object_foreach(item, field, v)
 		{
-			if (strcmp(field, "id") != 0)
+			if (t->key == NULL || strcmp(field, t->key) != 0)
 				json_array_append_new(fields, json_string(field));
 		}
-		json_object_set_new(wanted, json_string_value(json_object_get(u, "id")), fields);
+		json_object_set_new(wanted, key, fields);
 	}
 	return wanted;
 }

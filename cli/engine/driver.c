@@ -1,35 +1,88 @@
-/* The driver registry and sessions: the only place that knows which drivers exist. */
+/* What a driver serves and how far: its resources and its capability table. */
 #include "driver.h"
 
-#include <stdlib.h>
 #include <string.h>
 
-#include "base/exitcode.h"
-
-static const struct driver *const drivers[] = {&drv_synapse, &drv_ejabberd, NULL};
-
-const struct driver *driver_find(const char *name)
+const struct resource_ops *driver_resource(const struct driver *d, const struct resource_type *t)
 {
-	for (size_t i = 0; drivers[i] != NULL; i++)
-		if (strcmp(drivers[i]->name, name) == 0)
-			return drivers[i];
+	for (const struct resource_ops *o = d->resources; o && o->type; o++)
+		if (o->type == t)
+			return o;
 	return NULL;
 }
 
-const struct section_handler *driver_section(const struct driver *d, const char *path)
+const struct resource_ops *driver_resource_of(const struct driver *d, const json_t *change)
 {
-	for (const struct section_handler *h = d->sections; h && h->path; h++)
-		if (strcmp(h->path, path) == 0)
-			return h;
-	return NULL;
+	const struct resource_type *t = resource_named(d, change_type(change));
+
+	return t ? driver_resource(d, t) : NULL;
 }
 
-const struct section_handler *driver_section_by_type(const struct driver *d, const char *type)
+size_t driver_policy_types(const struct driver *d, const struct resource_type **out, size_t max)
 {
-	for (const struct section_handler *h = d->sections; h && h->path; h++)
-		if (strcmp(h->type, type) == 0)
-			return h;
-	return NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; resource_types[i] != NULL && n < max; i++)
+		out[n++] = resource_types[i];
+	for (const struct resource_ops *o = d ? d->resources : NULL; o && o->type && n < max; o++) {
+		bool listed = o->type->expand == NULL;
+
+		for (size_t i = 0; i < n && !listed; i++)
+			listed = out[i] == o->type;
+		if (!listed)
+			out[n++] = o->type;
+	}
+	return n;
+}
+
+static bool has_rooms(const struct driver *d)
+{
+	return d->list_rooms != NULL && d->get_room != NULL;
+}
+
+static bool has_event_reports(const struct driver *d)
+{
+	return d->list_event_reports != NULL;
+}
+
+static bool has_retention(const struct driver *d)
+{
+	return d->enforce_retention != NULL;
+}
+
+static const struct {
+	const char *name, *what;
+	bool (*has)(const struct driver *d);
+} features[] = {
+    {"rooms", "rooms", has_rooms},
+    {"event-reports", "event reports", has_event_reports},
+    {"retention", "retention purges", has_retention},
+};
+
+bool driver_offers(const struct driver *d, const char *need, const char **what)
+{
+	const struct resource_type *t = resource_named(d, need);
+
+	if (t != NULL) {
+		*what = t->plural;
+		return driver_resource(d, t) != NULL;
+	}
+	for (size_t i = 0; i < sizeof(features) / sizeof(features[0]); i++) {
+		if (strcmp(features[i].name, need) == 0) {
+			*what = features[i].what;
+			return features[i].has(d);
+		}
+	}
+	*what = need;
+	return false;
+}
+
+bool driver_lists_capability(const struct driver *d, const char *path)
+{
+	for (const struct capability *c = d->capabilities; c && c->path; c++)
+		if (strcmp(c->path, path) == 0)
+			return true;
+	return false;
 }
 
 enum capability_level driver_capability(const struct driver *d, const char *path, const char **note)
@@ -71,100 +124,4 @@ const char *capability_level_name(enum capability_level level)
 		break;
 	}
 	return "unsupported";
-}
-
-int session_open(const struct context *ctx, FILE *trace, struct session **out, struct msg_err *err)
-{
-	const struct driver *d = driver_find(ctx->driver);
-	const bool basic = ctx->auth != NULL && strcmp(ctx->auth, "basic") == 0;
-	struct http_config hc = {0};
-	struct session *s = NULL;
-	char *token = NULL;
-	int rc = -1;
-
-	if (d == NULL)
-		return err_set(err, EXIT_CONFIG, "context %s: driver '%s' is not available in this build",
-			       ctx->name, ctx->driver);
-	if (basic && !d->basic_auth)
-		return err_set(err, EXIT_CONFIG, "context %s: the %s driver does not take auth: basic",
-			       ctx->name, d->name);
-	if (context_check_key_file(ctx, err) != 0 || context_read_token(ctx, &token, err) != 0)
-		return -1;
-	s = calloc(1, sizeof(*s));
-	if (s == NULL) {
-		err_set(err, EXIT_FAILURE_, "out of memory");
-		goto done;
-	}
-	s->driver = d;
-	s->context = ctx;
-	hc.base_url = ctx->url;
-	hc.token = token;
-	hc.auth = basic ? HTTP_AUTH_BASIC : HTTP_AUTH_BEARER;
-	hc.secret_fields = d->trace_secret_fields;
-	hc.ca_file = ctx->ca_file;
-	hc.client_cert = ctx->client_cert;
-	hc.client_key = ctx->client_key;
-	hc.label = d->name;
-	hc.connect_timeout_ms = ctx->connect_timeout_ms;
-	hc.timeout_ms = ctx->timeout_ms;
-	hc.max_attempts = ctx->retries + 1;
-	hc.trace = trace;
-	s->http = http_client_new(&hc, err);
-	if (s->http == NULL) {
-		err_prefix(err, "context %s", ctx->name);
-		goto done;
-	}
-	if (d->open != NULL && d->open(s, err) != 0)
-		goto done;
-	rc = 0;
-done:
-	explicit_bzero(token, strlen(token));
-	free(token);
-	if (rc == 0)
-		*out = s;
-	else
-		session_close(s);
-	return rc;
-}
-
-void session_close(struct session *s)
-{
-	if (s == NULL)
-		return;
-	if (s->driver && s->driver->close)
-		s->driver->close(s);
-	http_client_free(s->http);
-	free(s->whoami);
-	free(s->credentials_out);
-	free(s);
-}
-
-int session_set_credentials_out(struct session *s, const char *path, struct msg_err *err)
-{
-	char *copy = NULL;
-
-	if (path != NULL && (copy = strdup(path)) == NULL)
-		return err_set(err, EXIT_FAILURE_, "out of memory");
-	free(s->credentials_out);
-	s->credentials_out = copy;
-	return 0;
-}
-
-int session_whoami(struct session *s, const char **id, struct msg_err *err)
-{
-	if (s->whoami == NULL) {
-		if (s->driver->whoami == NULL)
-			return err_set(err, EXIT_FAILURE_,
-				       "%s: cannot tell which account the token belongs to", s->driver->name);
-		if (s->driver->whoami(s, &s->whoami, err) != 0)
-			return -1;
-	}
-	*id = s->whoami;
-	return 0;
-}
-
-void session_progress(struct session *s, const char *what, long done, long total)
-{
-	if (s->progress != NULL)
-		s->progress(s->progress_ctx, what, done, total);
 }

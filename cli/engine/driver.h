@@ -1,6 +1,7 @@
-/* Drivers map the canonical model to one server's admin API. The engine and commands see only this.
+/* The interface a driver implements: it maps the canonical model to one server's admin API. The engine
+ * and commands see only this; which drivers exist is drivers/drivers.h's business.
  *
- * Canonical resources (JSON objects; fields a server lacks are simply absent):
+ * Canonical items (JSON objects; fields a server lacks are simply absent; the types are resource.h's):
  *   user:  {"id": "alice", "display_name": "Alice", "email": "alice@example.gov", "admin": false,
  *           "active": true}
  *   token: {"name": "onboarding-q1", "uses": 25 | null, "expires": "2027-03-31" | null,
@@ -22,9 +23,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "config.h"
-#include "io/http.h"
 #include "base/msg_err.h"
+#include "io/http.h"
+#include "resource.h"
+#include "session.h"
 
 /* How far a server lets msgadm hold a policy field. */
 enum capability_level {
@@ -42,35 +44,27 @@ struct capability {
 
 struct session;
 
-/* A policy section a driver holds as a set of items (each room's server ACL, a configuration
- * fragment): the driver expands the policy's value into desired items and reads the matching actual
- * ones; the engine diffs them field by field, as it does users and tokens, and hands each change
- * back to apply. */
-struct section_handler {
-	const char *path; /* the policy path it serves: "federation", "retention.rooms" */
-	const char *type; /* the "type" of its changes: "room_acl", "config" */
-	/* desired: {key: item, or null for "must not exist"}; actual: {key: item}; both new references.
-	 * notes gets what the plan should say around the items (rooms the admin must join first,
-	 * rooms it cannot change). policy is the whole (managed part of the) policy document. */
+/* How a driver serves one resource type (resource.h). Keys and items are the type's. */
+struct resource_ops {
+	const struct resource_type *type;
+	/* The policy section it serves, for a driver's own types (one type may serve several: blocks
+	 * of one configuration file); NULL: the type's own section. */
+	const char *section;
+	/* Every item, as an object key -> item (deactivated accounts included), in as few requests as
+	 * the API allows. details says which fields matter for which items: {key: ["display_name",
+	 * "email"]} (desired_details), json_true() for every field of every item, or NULL for what the
+	 * list API gives. A field the list API lacks is fetched only where details asks for it. */
+	int (*list)(struct session *s, const json_t *details, json_t **items, struct msg_err *err);
+	/* One item; *item = NULL (and 0 returned) when there is none. */
+	int (*get)(struct session *s, const char *key, json_t **item, struct msg_err *err);
+	/* For a driver's own types (no expand): desired {key: item, or null for "must not exist"} and
+	 * actual {key: item} from the (managed part of the) policy and the server, both new references;
+	 * notes gets what the plan should say around the items (rooms the admin must join first). */
 	int (*read)(struct session *s, const json_t *policy, json_t **desired, json_t **actual, json_t *notes,
 		    struct msg_err *err);
-	/* Carries out one change of this type ({"op", "type", "key", "after" | "fields"}). */
-	int (*apply)(struct session *s, const json_t *change, struct msg_err *err);
-};
-
-struct session {
-	const struct driver *driver;
-	const struct context *context;
-	struct http_client *http;
-	char *whoami; /* the token's own account (local id), cached by session_whoami */
-	/* --credentials-out FILE of the running command, or NULL; owned (session_set_credentials_out).
-	 * Drivers that must give new or reactivated accounts a password (ejabberd) append "jid password"
-	 * lines there and refuse to create or reactivate without it; the others ignore it. */
-	char *credentials_out;
-	/* Who hears of long reads (session_progress): set by cli/, which draws its meter; NULL: nobody. */
-	void (*progress)(void *ctx, const char *what, long done, long total);
-	void *progress_ctx;
-	void *priv;
+	/* Carries out one change ({"op", "type", "key", "after" | "fields", ...}), by its op; NULL where
+	 * the server cannot. */
+	int (*apply[OP_COUNT])(struct session *s, const json_t *change, struct msg_err *err);
 };
 
 struct driver {
@@ -79,7 +73,8 @@ struct driver {
 	bool basic_auth;		       /* takes `auth: basic` (HTTP Basic with user:password) */
 	/* JSON field names, beyond the HTTP layer's own, whose values -v traces hide; NULL-terminated. */
 	const char *const *trace_secret_fields;
-	const struct section_handler *sections; /* NULL, or ends with path NULL */
+	/* The resource types it serves, ending with type NULL: the engine's (users, tokens) and its own. */
+	const struct resource_ops *resources;
 	/* Optional: the level of a policy path for one context, given the table's level, when the
 	 * context decides (ejabberd keeps admin rights only where the context has a config_fragment). */
 	enum capability_level (*context_capability)(const struct context *ctx, const char *path,
@@ -91,27 +86,6 @@ struct driver {
 	int (*server_info)(struct session *s, json_t **info, struct msg_err *err);
 	/* The local id of the account the token belongs to. */
 	int (*whoami)(struct session *s, char **id, struct msg_err *err);
-
-	/* All accounts, as an object id -> user, deactivated included, in as few requests as the API
-	 * allows. `details` says which fields matter for which users: {id: ["display_name", "email"]}
-	 * (see diff_detail_fields), json_true() for every field of every user, or NULL for what the
-	 * list API gives. A field the list API lacks is fetched only where details asks for it. */
-	int (*list_users)(struct session *s, const json_t *details, json_t **users, struct msg_err *err);
-	/* One user; *user = NULL (and 0 returned) when it does not exist. */
-	int (*get_user)(struct session *s, const char *id, json_t **user, struct msg_err *err);
-	int (*create_user)(struct session *s, const json_t *user, struct msg_err *err);
-	/* Sets the fields present in `fields` (display_name, email, admin). */
-	int (*update_user)(struct session *s, const char *id, const json_t *fields, struct msg_err *err);
-	int (*deactivate_user)(struct session *s, const char *id, struct msg_err *err);
-	int (*reactivate_user)(struct session *s, const char *id, struct msg_err *err);
-	/* Removes the account for good (only where the policy says delete: true). */
-	int (*delete_user)(struct session *s, const char *id, struct msg_err *err);
-
-	/* Registration/invite tokens, as an object name -> token. */
-	int (*list_tokens)(struct session *s, json_t **tokens, struct msg_err *err);
-	int (*create_token)(struct session *s, const json_t *token, json_t **created, struct msg_err *err);
-	int (*update_token)(struct session *s, const char *name, const json_t *fields, struct msg_err *err);
-	int (*delete_token)(struct session *s, const char *name, struct msg_err *err);
 
 	/* Rooms, as an object id -> room (see above). */
 	int (*list_rooms)(struct session *s, json_t **rooms, struct msg_err *err);
@@ -131,13 +105,17 @@ struct driver {
 	int (*list_event_reports)(struct session *s, const json_t *filter, json_t **reports,
 				  struct msg_err *err);
 
-	/* Optional: adds to an exported policy document what the driver can read beyond users and
-	 * tokens (ejabberd: the sections it keeps in config_fragment). */
+	/* Optional: adds to an exported policy document what the driver can read beyond the items of
+	 * the engine's types (ejabberd: the sections it keeps in config_fragment). */
 	int (*export_sections)(struct session *s, json_t *doc, struct msg_err *err);
 
 	/* For CAP_CONFIG sections: the server configuration fragment that would hold `section` of the
 	 * policy (e.g. "federation"), as text; NULL when the driver has nothing to render. */
 	char *(*render_config)(const char *section, const json_t *value);
+	/* Optional: the whole fragment of the server's configuration file for what of a policy only that
+	 * file holds (`msgadm render TARGET`, TARGET being config_file: "synapse-config"); offline. */
+	const char *config_file;
+	int (*render_config_file)(const json_t *policy, char **text);
 
 	/* Deletes history older than the policy's retention lifetimes (retention.rooms rules, and
 	 * retention.default for everything else), waiting for each deletion to finish. *report gets an
@@ -150,13 +128,10 @@ struct driver {
 				 struct msg_err *err);
 };
 
-const struct driver *driver_find(const char *name);
-extern const struct driver drv_synapse;
-extern const struct driver drv_ejabberd;
-
-/* The driver's handler for a policy section path, or for a change type; NULL when it has none. */
-const struct section_handler *driver_section(const struct driver *d, const char *path);
-const struct section_handler *driver_section_by_type(const struct driver *d, const char *type);
+/* How d serves type t (the first entry for it), or NULL. */
+const struct resource_ops *driver_resource(const struct driver *d, const struct resource_type *t);
+/* How d serves the type of a change, or NULL. */
+const struct resource_ops *driver_resource_of(const struct driver *d, const json_t *change);
 
 /* The level and note for a policy path; CAP_UNSUPPORTED with NULL note when the table is silent. */
 enum capability_level driver_capability(const struct driver *d, const char *path, const char **note);
@@ -164,19 +139,16 @@ enum capability_level driver_capability(const struct driver *d, const char *path
 enum capability_level session_capability(const struct session *s, const char *path, const char **note);
 const char *capability_level_name(enum capability_level level);
 
-/* Opens a session for ctx: reads the token, makes the HTTP client, calls the driver's open.
- * trace is the -v stream or NULL. */
-int session_open(const struct context *ctx, FILE *trace, struct session **out, struct msg_err *err);
-void session_close(struct session *s);
-/* Sets (path) or clears (NULL) s->credentials_out; commands call it before running changes. */
-int session_set_credentials_out(struct session *s, const char *path, struct msg_err *err);
-/* The token's own account (local id), asked once per session; borrowed. */
-int session_whoami(struct session *s, const char **id, struct msg_err *err);
-/* For drivers reading many items (all users, page by page or one by one): `done` of `total` (-1
- * when not known) of `what` ("users", a plural noun) read so far. A read reports as it starts, after
- * each page or item with done < total, and last with done == total (its own count, whatever the
- * server said): that last report takes the meter away. Drivers never print; whoever set s->progress
- * decides what, if anything, is shown. */
-void session_progress(struct session *s, const char *what, long done, long total);
+/* The types whose items are expanded from a policy's lists, for d: the engine's (resource_types[]),
+ * then d's own types that have an expand; at most max into out, their number returned. */
+size_t driver_policy_types(const struct driver *d, const struct resource_type **out, size_t max);
+
+/* Whether d offers need: a resource type's name (d serves the type: "user", "token") or a feature
+ * ("rooms", "event-reports", "retention"). *what gets what a message calls it, a plural ("invite
+ * tokens", "rooms"). An unknown need is offered by nobody. */
+bool driver_offers(const struct driver *d, const char *need, const char **what);
+
+/* Whether d's table has an entry for path (the level may still be unsupported). */
+bool driver_lists_capability(const struct driver *d, const char *path);
 
 #endif

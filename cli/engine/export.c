@@ -1,5 +1,5 @@
-/* The live state as a policy document: what `export` prints. Deterministic: users sorted by id,
- * tokens by name, keys in the policy schema's order. */
+/* The live state as a policy document: what `export` prints. Deterministic: each type's items sorted
+ * by key, each item's fields in its type's order. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,61 +7,71 @@
 #include "io/json_sort.h"
 #include "plan.h"
 
-static json_t *export_user(const json_t *u)
+/* One item as a policy entry: its key, then the fields a policy can hold (null only where null is a
+ * value of its own). */
+static json_t *export_item(const struct resource_type *t, const char *key, const json_t *item)
 {
-	json_t *out = json_pack("{s:O}", "id", json_object_get(u, "id"));
-	const char *fields[] = {"display_name", "email", "admin", "active"};
+	json_t *out = json_object();
 
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		json_t *v = json_object_get(u, fields[i]);
-		if (v != NULL && !json_is_null(v))
-			json_object_set(out, fields[i], v);
+	json_object_set_new(out, t->key, json_string(key));
+	for (const struct resource_field *f = t->fields; f && f->name; f++) {
+		json_t *v = json_object_get(item, f->name);
+
+		if (f->flags & (FIELD_OBSERVED | FIELD_DIRECTIVE))
+			continue;
+		if (f->flags & FIELD_NULLABLE)
+			json_object_set(out, f->name, v ? v : json_null());
+		else if (v != NULL && !json_is_null(v))
+			json_object_set(out, f->name, v);
 	}
 	return out;
 }
 
-static json_t *export_token(const json_t *t)
+static int export_type(struct session *s, const struct resource_type *t, const struct resource_ops *ops,
+		       json_t *doc, struct msg_err *err)
 {
-	return json_pack("{s:O,s:O,s:O}", "name", json_object_get(t, "name"), "uses",
-			 json_object_get(t, "uses"), "expires", json_object_get(t, "expires"));
+	json_t *items = NULL, *keys, *list, *k, *section;
+	size_t i;
+
+	if (ops->list(s, json_true(), &items, err) != 0)
+		return -1;
+	keys = json_sorted_keys(items);
+	list = json_array();
+	json_array_foreach(keys, i, k)
+	{
+		const char *key = json_string_value(k);
+
+		json_array_append_new(list, export_item(t, key, json_object_get(items, key)));
+	}
+	/* what a policy writes beside the list ("manage: listed") comes first */
+	if (t->export_defaults != NULL && strcmp(t->section, t->list) != 0) {
+		section = json_loads(t->export_defaults, 0, NULL);
+		policy_put(doc, t->section, section ? section : json_object());
+	}
+	policy_put(doc, t->list, list);
+	json_decref(keys);
+	json_decref(items);
+	return 0;
 }
 
 int export_policy(struct session *s, json_t **policy, struct msg_err *err)
 {
 	const struct driver *d = s->driver;
 	json_t *doc = json_pack("{s:i,s:s}", "version", 1, "server", s->context->server);
-	json_t *users = NULL, *tokens = NULL, *keys = NULL, *list, *k;
-	size_t i;
+	const struct resource_type *types[32];
+	const size_t n = driver_policy_types(d, types, 32);
 
-	if (d->list_users != NULL) {
-		if (d->list_users(s, json_true(), &users, err) != 0)
+	for (size_t i = 0; i < n; i++) {
+		const struct resource_ops *ops = driver_resource(d, types[i]);
+
+		if (ops != NULL && ops->list != NULL && export_type(s, types[i], ops, doc, err) != 0)
 			goto fail;
-		keys = json_sorted_keys(users);
-		list = json_array();
-		json_array_foreach(keys, i, k)
-		    json_array_append_new(list, export_user(json_object_get(users, json_string_value(k))));
-		json_object_set_new(doc, "users", json_pack("{s:s,s:o}", "manage", "listed", "list", list));
-		json_decref(keys);
-	}
-	if (d->list_tokens != NULL) {
-		if (d->list_tokens(s, &tokens, err) != 0)
-			goto fail;
-		keys = json_sorted_keys(tokens);
-		list = json_array();
-		json_array_foreach(keys, i, k)
-		    json_array_append_new(list, export_token(json_object_get(tokens, json_string_value(k))));
-		json_object_set_new(doc, "invites", json_pack("{s:o}", "tokens", list));
-		json_decref(keys);
 	}
 	if (d->export_sections != NULL && d->export_sections(s, doc, err) != 0)
 		goto fail;
-	json_decref(users);
-	json_decref(tokens);
 	*policy = doc;
 	return 0;
 fail:
-	json_decref(users);
-	json_decref(tokens);
 	json_decref(doc);
 	return -1;
 }

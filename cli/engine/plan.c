@@ -5,47 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/exitcode.h"
 #include "diff.h"
 #include "io/document.h"
-#include "base/exitcode.h"
 #include "safety.h"
-
-int state_read(struct session *s, const json_t *policy, json_t **actual, struct msg_err *err)
-{
-	const struct driver *d = s->driver;
-	json_t *state = json_object();
-	json_t *users = NULL, *tokens = NULL, *details = NULL;
-	int rc = -1;
-
-	if (json_object_get(policy, "users") != NULL) {
-		if (d->list_users == NULL) {
-			err_set(err, EXIT_FAILURE_, "%s: users are not available on this server", d->name);
-			goto done;
-		}
-		details = diff_detail_fields(policy);
-		if (d->list_users(s, details, &users, err) != 0)
-			goto done;
-		json_object_set_new(state, "users", users);
-	}
-	if (json_object_get(json_object_get(policy, "invites"), "tokens") != NULL) {
-		if (d->list_tokens == NULL) {
-			err_set(err, EXIT_FAILURE_, "%s: invite tokens are not available on this server",
-				d->name);
-			goto done;
-		}
-		if (d->list_tokens(s, &tokens, err) != 0)
-			goto done;
-		json_object_set_new(state, "tokens", tokens);
-	}
-	rc = 0;
-done:
-	json_decref(details);
-	if (rc == 0)
-		*actual = state;
-	else
-		json_decref(state);
-	return rc;
-}
 
 char *state_digest(const json_t *actual)
 {
@@ -68,17 +31,6 @@ char *state_digest(const json_t *actual)
 	return hex;
 }
 
-/* Policy fields and the capability paths that govern them. A field the driver does not manage is
- * taken out of the desired state (so the diff never touches it) and reported as a note. */
-static const char *const user_fields[] = {"display_name", "email", "admin", "active", NULL};
-static const char *const sections[] = {"invites.registration",
-				       "invites.allowed_domains",
-				       "invites.guests",
-				       "federation",
-				       "retention.default",
-				       "retention.rooms",
-				       NULL};
-
 static void add_note(json_t *notes, const struct driver *d, const char *path, enum capability_level level,
 		     const char *note, const json_t *value)
 {
@@ -96,134 +48,166 @@ static void add_note(json_t *notes, const struct driver *d, const char *path, en
 	json_array_append_new(notes, n);
 }
 
-/* Accounts the policy deletes on a server that cannot delete any: each is reported and left as it
- * is (marked so that the diff passes it by, and users.manage: exclusive still counts it as listed).
- * Dropping only the field would turn "delete" into "keep active". */
-static void undeletable(const struct session *s, json_t *users, json_t *notes)
-{
-	const char *note = NULL;
-	char path[64], text[512];
-	json_t *u;
-	size_t i;
+/* At most this many types are expanded from one policy (driver_policy_types). */
+#define PLAN_TYPES_MAX 32
 
-	if (session_capability(s, "users.list[].delete", &note) == CAP_MANAGED)
-		return;
-	json_array_foreach(json_object_get(users, "list"), i, u)
-	{
-		if (!json_is_true(json_object_get(u, "delete")))
+/* One of the types a plan expands from the policy: how the driver serves it, and what the policy asks. */
+struct planned {
+	const struct resource_type *t;
+	const struct resource_ops *ops;
+	struct desired d;
+	const json_t *items; /* the server's, once read; borrowed from the state */
+};
+
+/* The level of field of t: the driver's entry for "<list>[].<field>", or the type's own where the
+ * table has none for the field. */
+static enum capability_level field_capability(const struct session *s, const struct resource_type *t,
+					      const char *path, const char **note)
+{
+	return session_capability(s, driver_lists_capability(s->driver, path) ? path : t->capability, note);
+}
+
+/* Fields of t's desired items the driver does not manage are taken out (so the diff never touches
+ * them) and reported, each once. */
+static void drop_unmanaged_fields(const struct session *s, struct planned *p, json_t *notes)
+{
+	const struct resource_type *t = p->t;
+	char path[128];
+
+	for (const struct resource_field *f = t->fields; f && f->name; f++) {
+		enum capability_level level;
+		const char *note = NULL, *key;
+		bool present = false;
+		json_t *item;
+
+		if (f->flags & (FIELD_OBSERVED | FIELD_DIRECTIVE))
 			continue;
-		snprintf(path, sizeof(path), "users.list[%zu]", i);
-		snprintf(text, sizeof(text), "%s: %s cannot delete accounts: left as it is%s%s%s",
-			 json_string_value(json_object_get(u, "id")), s->driver->name, note ? " (" : "",
-			 note ? note : "", note ? ")" : "");
-		json_array_append_new(notes,
-				      json_pack("{s:s,s:s,s:s}", "path", path, "level",
-						capability_level_name(CAP_UNSUPPORTED), "message", text));
-		json_object_del(u, "delete");
-		json_object_set_new(u, DIFF_LEAVE_USER, json_true());
+		json_object_foreach(p->d.items, key, item) present |= json_object_get(item, f->name) != NULL;
+		if (!present)
+			continue;
+		snprintf(path, sizeof(path), "%s[].%s", t->list, f->name);
+		level = field_capability(s, t, path, &note);
+		if (level == CAP_MANAGED)
+			continue;
+		add_note(notes, s->driver, path, level, note, NULL);
+		json_object_foreach(p->d.items, key, item) json_object_del(item, f->name);
 	}
 }
 
-/* The object holding a section ("retention.rooms": the policy's retention object) and the
- * section's key in it. */
-static json_t *section_holder(json_t *doc, const char *path, const char **leaf)
+static bool served_section(const struct driver *d, const char *path)
 {
-	const char *dot = strchr(path, '.');
-	char parent[32];
-
-	*leaf = dot ? dot + 1 : path;
-	if (dot == NULL)
-		return doc;
-	snprintf(parent, sizeof(parent), "%.*s", (int)(dot - path), path);
-	return json_object_get(doc, parent);
+	for (const struct resource_ops *o = d->resources; o && o->type; o++)
+		if (o->read != NULL && o->section != NULL && strcmp(o->section, path) == 0)
+			return true;
+	return false;
 }
 
-/* Sections the driver holds item by item: read, diff, and keep what was read for the digest. */
-static int plan_sections(struct session *s, json_t *desired, json_t *actual, json_t *changes, json_t *notes,
-			 struct msg_err *err)
+/* Takes the part of the policy the driver can manage out of desired (a copy of the policy), and
+ * expands the engine's types in it into planned[] (*n of them); notes get everything else. */
+static int managed_part(const struct session *s, json_t *desired, struct planned *planned, size_t *n,
+			json_t *notes, struct msg_err *err)
 {
-	json_t *read = json_object();
+	const struct driver *d = s->driver;
+	const char *note;
 
-	for (const struct section_handler *h = s->driver->sections; h && h->path; h++) {
-		json_t *want = NULL, *have = NULL;
-		const char *leaf = NULL;
+	const struct resource_type *types[PLAN_TYPES_MAX];
+	const size_t ntypes = driver_policy_types(d, types, PLAN_TYPES_MAX);
 
-		json_t *holder = section_holder(desired, h->path, &leaf); /* sets leaf: call it first */
+	json_object_del(desired, "lint"); /* for msgadm lint only: nothing on a server to plan or note */
+	for (size_t i = 0; i < ntypes; i++) {
+		const struct resource_type *t = types[i];
+		const json_t *section = policy_at(desired, t->section);
+		const struct resource_ops *ops = driver_resource(d, t);
+		struct planned *p = &planned[*n];
+		enum capability_level level;
 
-		if (json_object_get(holder, leaf) == NULL)
+		if (section == NULL)
 			continue;
-		if (h->read(s, desired, &want, &have, notes, err) != 0) {
-			json_decref(read);
-			return -1;
+		level = session_capability(s, t->capability, &note);
+		if (ops == NULL || ops->list == NULL || level != CAP_MANAGED) {
+			add_note(notes, d, t->section, ops ? level : CAP_UNSUPPORTED, note, NULL);
+			policy_drop(desired, t->section);
+			continue;
 		}
-		diff_items(h->type, h->path, want, have, changes);
-		json_object_set_new(read, h->type, have);
-		json_decref(want);
+		p->t = t;
+		p->ops = ops;
+		desired_init(&p->d, t->list);
+		(*n)++;
+		if (t->expand(t, s, section, &p->d, notes, err) != 0)
+			return -1;
+		drop_unmanaged_fields(s, p, notes);
 	}
-	if (json_object_size(read) > 0)
-		json_object_set_new(actual, "sections", read);
-	else
-		json_decref(read);
-	diff_sort(changes);
+	for (size_t i = 0; policy_sections[i] != NULL; i++) {
+		const char *path = policy_sections[i];
+		const json_t *value = policy_at(desired, path);
+		enum capability_level level;
+
+		if (value == NULL || resource_of_section(path) || served_section(d, path))
+			continue; /* absent, or planned item by item */
+		level = session_capability(s, path, &note);
+		/* anything else is reported, never dropped in silence */
+		if (level == CAP_MANAGED)
+			add_note(notes, d, path, CAP_UNSUPPORTED, "msgadm cannot plan this section yet",
+				 NULL);
+		else
+			add_note(notes, d, path, level, note, value);
+		policy_drop(desired, path);
+	}
 	return 0;
 }
 
-/* Returns the part of the policy the driver can manage; notes get everything else. */
-static json_t *managed_part(const struct session *s, const json_t *policy, json_t *notes)
+/* Reads the server's items of the engine's types and diffs them: state gets them by state_key. */
+static int plan_engine_types(struct session *s, struct planned *planned, size_t n, json_t *state,
+			     json_t *changes, json_t *skipped, struct msg_err *err)
 {
-	const struct driver *d = s->driver;
-	json_t *desired = json_deep_copy(policy);
-	json_t *list = json_object_get(json_object_get(desired, "users"), "list");
-	const char *note;
-	char path[64];
+	for (size_t i = 0; i < n; i++) {
+		struct planned *p = &planned[i];
+		json_t *details = desired_details(p->t, &p->d), *items = NULL;
+		int rc = p->ops->list(s, details, &items, err);
 
-	json_object_del(desired, "lint"); /* for msgadm lint only: nothing on a server to plan or note */
-	undeletable(s, json_object_get(desired, "users"), notes);
-	for (size_t f = 0; user_fields[f] != NULL; f++) {
-		enum capability_level level;
-		int present = 0;
-		json_t *u;
-		size_t i;
+		json_decref(details);
+		if (rc != 0)
+			return -1;
+		json_object_set_new(state, p->t->state_key, items);
+		p->items = items;
+		diff_resource(p->t, &p->d, items, changes, skipped);
+	}
+	return 0;
+}
 
-		json_array_foreach(list, i, u) present |= json_object_get(u, user_fields[f]) != NULL;
-		if (!present)
+/* The driver's own types: read both sides, diff, and keep what was read for the digest. */
+static int plan_driver_types(struct session *s, const json_t *desired, json_t *state, json_t *changes,
+			     json_t *notes, struct msg_err *err)
+{
+	json_t *read = json_object();
+
+	for (const struct resource_ops *o = s->driver->resources; o && o->type; o++) {
+		json_t *want = NULL, *have = NULL;
+
+		if (o->read == NULL || o->section == NULL || policy_at(desired, o->section) == NULL)
 			continue;
-		snprintf(path, sizeof(path), "users.list[].%s", user_fields[f]);
-		level = session_capability(s, path, &note);
-		if (level == CAP_MANAGED)
-			continue;
-		add_note(notes, d, path, level, note, NULL);
-		json_array_foreach(list, i, u) json_object_del(u, user_fields[f]);
+		if (o->read(s, desired, &want, &have, notes, err) != 0) {
+			json_decref(read);
+			return -1;
+		}
+		diff_items(o->type, o->section, want, have, changes);
+		json_object_set_new(read, o->type->name, have);
+		json_decref(want);
 	}
-	if (json_object_get(json_object_get(desired, "invites"), "tokens") != NULL &&
-	    driver_capability(d, "invites.tokens", &note) != CAP_MANAGED) {
-		add_note(notes, d, "invites.tokens", driver_capability(d, "invites.tokens", NULL), note,
-			 NULL);
-		json_object_del(json_object_get(desired, "invites"), "tokens");
-	}
-	for (size_t i = 0; sections[i] != NULL; i++) {
-		const char *leaf = NULL;
-		json_t *holder = section_holder(desired, sections[i], &leaf);
-		enum capability_level level;
-
-		if (json_object_get(holder, leaf) == NULL || driver_section(d, sections[i]) != NULL)
-			continue; /* absent, or the driver plans it item by item (plan_sections) */
-		level = driver_capability(d, sections[i], &note);
-		/* The engine diffs users and tokens only; anything else is reported, never dropped. */
-		if (level == CAP_MANAGED)
-			add_note(notes, d, sections[i], CAP_UNSUPPORTED,
-				 "msgadm cannot plan this section yet", NULL);
-		else
-			add_note(notes, d, sections[i], level, note, json_object_get(holder, leaf));
-		json_object_del(holder, leaf);
-	}
-	return desired;
+	if (json_object_size(read) > 0)
+		json_object_set_new(state, "sections", read);
+	else
+		json_decref(read);
+	return 0;
 }
 
 int plan_build(struct session *s, const struct policy *policy, bool force, json_t **plan, struct msg_err *err)
 {
 	const char *server = json_string_value(json_object_get(policy->doc, "server"));
-	json_t *notes = json_array(), *desired = NULL, *actual = NULL, *changes = NULL, *skipped = NULL;
+	json_t *notes = json_array(), *desired = NULL, *actual = json_object(), *changes = json_array();
+	json_t *skipped = json_array();
+	struct planned *planned = NULL;
+	size_t n = 0, i;
 	const char *acting = NULL;
 	char *digest = NULL;
 	int add, change, remove, rc = -1;
@@ -234,14 +218,21 @@ int plan_build(struct session *s, const struct policy *policy, bool force, json_
 				 s->context->name, s->context->server);
 		goto done;
 	}
-	desired = managed_part(s, policy->doc, notes);
-	if (session_whoami(s, &acting, err) != 0 || state_read(s, desired, &actual, err) != 0 ||
-	    diff_compute(desired, actual, &changes, &skipped, err) != 0 ||
-	    plan_sections(s, desired, actual, changes, notes, err) != 0)
+	if ((planned = calloc(PLAN_TYPES_MAX, sizeof(*planned))) == NULL) {
+		err_set(err, EXIT_FAILURE_, "out of memory");
 		goto done;
+	}
+	desired = json_deep_copy(policy->doc);
+	if (managed_part(s, desired, planned, &n, notes, err) != 0 || session_whoami(s, &acting, err) != 0 ||
+	    plan_engine_types(s, planned, n, actual, changes, skipped, err) != 0 ||
+	    plan_driver_types(s, desired, actual, changes, notes, err) != 0)
+		goto done;
+	diff_sort(changes, s->driver);
 	json_array_extend(notes, skipped);
-	if (safety_check(desired, actual, changes, acting, force, err) != 0)
-		goto done;
+	for (i = 0; i < n; i++)
+		if (safety_check_type(planned[i].t, &planned[i].d, planned[i].items, changes, acting, force,
+				      err) != 0)
+			goto done;
 	digest = state_digest(actual);
 	if (digest == NULL) {
 		err_set(err, EXIT_FAILURE_, "cannot compute the state digest");
@@ -255,6 +246,9 @@ int plan_build(struct session *s, const struct policy *policy, bool force, json_
 			  "summary", "add", add, "change", change, "remove", remove);
 	rc = *plan ? 0 : err_set(err, EXIT_FAILURE_, "out of memory");
 done:
+	for (i = 0; i < n; i++)
+		desired_clear(&planned[i].d);
+	free(planned);
 	free(digest);
 	json_decref(notes);
 	json_decref(desired);

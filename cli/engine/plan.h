@@ -19,9 +19,9 @@
 #include "base/msg_err.h"
 #include "policy.h"
 
-/* Reads the canonical state the policy manages: {"users": {...}, "tokens": {...}}. */
-int state_read(struct session *s, const json_t *policy, json_t **actual, struct msg_err *err);
-/* "sha256:<hex>" of the state in canonical form; a malloc'd string. */
+/* "sha256:<hex>" of a state read in canonical form; a malloc'd string. The state a plan reads is
+ * {"users": {...}, "tokens": {...}} (the engine's types, by state_key) and {"sections": {type:
+ * {...}}} (the drivers' own), each only when the policy covers it. */
 char *state_digest(const json_t *actual);
 
 /* Builds the plan for policy against the session's server. */
@@ -47,15 +47,24 @@ struct apply_observer {
 	void *ctx;
 };
 
-/* Applies the plan's changes in order, telling observer (may be NULL) of each outcome.
- * *results gets [{"change": {...}, "status": "ok"|"failed"|"not attempted", "message": "..."}].
- * Returns the number of changes that did not succeed. A failure that will sink every later request
- * (401/403, server unreachable) stops the run; the rest are "not attempted".
- * Each outcome is appended to the context's audit log (audit.h). When the log cannot be opened no
- * change is attempted; when a line cannot be written the run stops there (that change's status is
- * "done, not audited" if it had succeeded, and it counts as not succeeded). */
-int plan_apply(struct session *s, const json_t *plan, const struct apply_observer *observer,
-	       json_t **results);
+/* Where apply records each change's outcome before telling the observer: the audit log
+ * (audit/audit.h), which cli/ opens. No change is made without its record: when the journal could
+ * not be opened (unavailable set) no change is attempted, and when record fails the run stops there. */
+struct apply_journal {
+	int (*record)(void *ctx, const json_t *change, const char *status, const char *message,
+		      struct msg_err *err);
+	void *ctx;
+	const struct msg_err *unavailable; /* why the journal could not be opened, or NULL */
+};
+
+/* Applies the plan's changes in order, recording each outcome in journal and telling observer (may
+ * be NULL). *results gets [{"change": {...}, "status": "ok"|"failed"|"not attempted", "message":
+ * "...", "exit": N}]. Returns the number of changes that did not succeed. A failure that will sink
+ * every later request (401/403, server unreachable) stops the run; the rest are "not attempted". A
+ * change that succeeded but could not be recorded is "done, not audited" and counts as not
+ * succeeded. */
+int plan_apply(struct session *s, const json_t *plan, const struct apply_journal *journal,
+	       const struct apply_observer *observer, json_t **results);
 
 /* The live state as a policy document (export). */
 int export_policy(struct session *s, json_t **policy, struct msg_err *err);

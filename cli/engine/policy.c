@@ -5,6 +5,7 @@
 
 #include "io/document.h"
 #include "base/exitcode.h"
+#include "resource.h"
 #include "io/schema.h"
 #include "io/yaml_load.h"
 
@@ -50,61 +51,24 @@ static int check_unique(const struct policy *p, const json_t *list, const char *
 	return rc;
 }
 
-/* A user entry with delete: true says the account must not exist: it carries nothing else, and a
- * protected account (never changed) cannot be one. */
-static int check_deletions(const struct policy *p, const json_t *users, struct msg_err *err)
-{
-	const json_t *protect = json_object_get(users, "protect");
-	const char *field;
-	json_t *u, *v, *id;
-	char path[256];
-	size_t i, k;
-	int rc = 0;
-
-	json_array_foreach(json_object_get(users, "list"), i, u)
-	{
-		if (!json_is_true(json_object_get(u, "delete")))
-			continue;
-		json_object_foreach(u, field, v)
-		{
-			if (strcmp(field, "id") == 0 || strcmp(field, "delete") == 0)
-				continue;
-			snprintf(path, sizeof(path), "users.list[%zu].%s", i, field);
-			document_problem(err, p->file, p->pos, path,
-					 "'%s' with delete: true: an account to delete has no fields to set "
-					 "(keep id and delete only)",
-					 field);
-			rc = -1;
-		}
-		json_array_foreach(protect, k, id)
-		{
-			if (!json_equal(id, json_object_get(u, "id")))
-				continue;
-			snprintf(path, sizeof(path), "users.list[%zu].delete", i);
-			document_problem(err, p->file, p->pos, path,
-					 "'%s' is in users.protect (never changed) and cannot be deleted",
-					 json_string_value(id));
-			rc = -1;
-		}
-	}
-	return rc;
-}
-
 static int check_semantics(const struct policy *p, struct msg_err *err)
 {
-	const json_t *users = json_object_get(p->doc, "users");
-	const json_t *invites = json_object_get(p->doc, "invites");
-	const json_t *retention = json_object_get(p->doc, "retention");
 	int rc = 0;
 
 	err_clear(err);
-	if (check_unique(p, json_object_get(users, "list"), "users.list", "id", "user", err) != 0)
-		rc = -1;
-	if (check_deletions(p, users, err) != 0)
-		rc = -1;
-	if (check_unique(p, json_object_get(invites, "tokens"), "invites.tokens", "name", "token", err) != 0)
-		rc = -1;
-	if (check_unique(p, json_object_get(retention, "rooms"), "retention.rooms", "room", "room", err) != 0)
+	for (size_t i = 0; resource_types[i] != NULL; i++) {
+		const struct resource_type *t = resource_types[i];
+		const json_t *section = policy_at(p->doc, t->section);
+
+		if (section == NULL)
+			continue;
+		if (check_unique(p, policy_at(p->doc, t->list), t->list, t->key, t->name, err) != 0)
+			rc = -1;
+		if (t->check != NULL && t->check(t, p, section, err) != 0)
+			rc = -1;
+	}
+	if (check_unique(p, policy_at(p->doc, "retention.rooms"), "retention.rooms", "room", "room", err) !=
+	    0)
 		rc = -1;
 	return rc;
 }

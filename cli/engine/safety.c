@@ -12,119 +12,143 @@ static void append(char *buf, size_t size, const char *s)
 	snprintf(buf + used, size - used, "%s%s", used ? ", " : "", s);
 }
 
-static const char *op_of(const json_t *c)
+/* The value an update gives field, or NULL when it does not change it. */
+static const json_t *update_to(const json_t *c, const char *field)
 {
-	return json_string_value(json_object_get(c, "op"));
+	return field ? json_object_get(json_object_get(json_object_get(c, "fields"), field), "to") : NULL;
 }
 
-static const char *key_of(const json_t *c)
+/* Whether change c leaves its account without admin rights or inactive. */
+static bool removes_admin(const struct resource_type *t, const json_t *c)
 {
-	return json_string_value(json_object_get(c, "key"));
+	const enum change_op op = change_op(c);
+
+	return op_effect(op) == EFFECT_REMOVE ||
+	       (op == OP_UPDATE && json_is_false(update_to(c, resource_field_with(t, FIELD_ADMIN))));
 }
 
-static int is_user(const json_t *c)
+static bool active(const struct resource_type *t, const json_t *item)
 {
-	return strcmp(json_string_value(json_object_get(c, "type")), "user") == 0;
-}
+	const char *life = resource_field_with(t, FIELD_LIFECYCLE);
 
-/* Whether change c leaves user key without admin rights or inactive. */
-static int removes_admin(const json_t *c)
-{
-	const json_t *admin = json_object_get(json_object_get(json_object_get(c, "fields"), "admin"), "to");
-
-	return strcmp(op_of(c), "deactivate") == 0 || strcmp(op_of(c), "delete") == 0 ||
-	       (strcmp(op_of(c), "update") == 0 && json_is_false(admin));
+	return life == NULL || json_is_true(json_object_get(item, life));
 }
 
 /* Active admins once the changes are applied. The acting account is one (it reads and writes through
- * the admin API) even where the server does not say so: ejabberd reports msgadm's own ACL only. */
-static size_t admins_after(const json_t *actual_users, const json_t *changes, const char *acting)
+ * the admin API) even where the server does not say so: some keep their admins elsewhere. */
+static size_t admins_after(const struct resource_type *t, const json_t *items, const json_t *changes,
+			   const char *acting)
 {
+	const char *admin = resource_field_with(t, FIELD_ADMIN);
 	json_t *admins = json_object();
-	const char *id;
+	const char *key;
 	json_t *u, *c;
 	size_t i, n;
 
-	json_object_foreach((json_t *)actual_users, id, u)
+	json_object_foreach((json_t *)items, key, u)
 	{
-		if ((json_is_true(json_object_get(u, "admin")) || (acting && strcmp(id, acting) == 0)) &&
-		    json_is_true(json_object_get(u, "active")))
-			json_object_set_new(admins, id, json_true());
+		if ((json_is_true(json_object_get(u, admin)) || (acting && strcmp(key, acting) == 0)) &&
+		    active(t, u))
+			json_object_set_new(admins, key, json_true());
 	}
 	json_array_foreach(changes, i, c)
 	{
-		if (!is_user(c))
+		const char *k = change_key(c);
+		const enum change_op op = change_op(c);
+
+		if (!change_is(c, t))
 			continue;
-		if (removes_admin(c))
-			json_object_del(admins, key_of(c));
-		else if (strcmp(op_of(c), "reactivate") == 0 &&
-			 json_is_true(json_object_get(json_object_get(actual_users, key_of(c)), "admin")))
-			json_object_set_new(admins, key_of(c), json_true());
-		else if (strcmp(op_of(c), "create") == 0 &&
-			 json_is_true(json_object_get(json_object_get(c, "after"), "admin")))
-			json_object_set_new(admins, key_of(c), json_true());
-		else if (strcmp(op_of(c), "update") == 0 &&
-			 json_is_true(
-			     json_object_get(json_object_get(json_object_get(c, "fields"), "admin"), "to")))
-			json_object_set_new(admins, key_of(c), json_true());
+		if (removes_admin(t, c))
+			json_object_del(admins, k);
+		else if ((op == OP_REACTIVATE &&
+			  json_is_true(json_object_get(json_object_get(items, k), admin))) ||
+			 (op == OP_CREATE &&
+			  json_is_true(json_object_get(json_object_get(c, "after"), admin))) ||
+			 (op == OP_UPDATE && json_is_true(update_to(c, admin))))
+			json_object_set_new(admins, k, json_true());
 	}
 	n = json_object_size(admins);
 	json_decref(admins);
 	return n;
 }
 
-/* Whether the state read says who is an admin: a server that keeps admins in its configuration
- * (ejabberd without config_fragment) reports no admin field, and then only the acting-admin check
+/* Whether the server says who is an admin: one that keeps admins in its configuration (ejabberd
+ * without config_fragment, for example) reports no admin field, and then only the acting-admin check
  * applies. */
-static int knows_admins(const json_t *actual_users)
+static bool knows_admins(const struct resource_type *t, const json_t *items)
 {
-	const char *id;
+	const char *admin = resource_field_with(t, FIELD_ADMIN);
+	const char *key;
 	json_t *u;
 
-	json_object_foreach((json_t *)actual_users, id, u)
+	json_object_foreach((json_t *)items, key, u)
 	{
-		if (json_object_get(u, "admin") != NULL)
-			return 1;
+		if (admin != NULL && json_object_get(u, admin) != NULL)
+			return true;
 	}
+	return false;
+}
+
+int safety_check_type(const struct resource_type *t, const struct desired *d, const json_t *items,
+		      const json_t *changes, const char *acting, bool force, struct msg_err *err)
+{
+	char names[1024] = "";
+	size_t i, removals = 0;
+	json_t *c;
+
+	if (!(t->flags & RESOURCE_ACCOUNTS))
+		return 0;
+	json_array_foreach(changes, i, c)
+	{
+		if (change_is(c, t) && op_effect(change_op(c)) == EFFECT_REMOVE) {
+			removals++;
+			append(names, sizeof(names), change_key(c));
+		}
+	}
+	if (d != NULL && d->limit >= 0 && (json_int_t)removals > d->limit)
+		return err_set(err, EXIT_FAILURE_,
+			       "refusing the whole plan: it would deactivate or delete %zu %s, more than %s "
+			       "(%" JSON_INTEGER_FORMAT "): %s",
+			       removals, t->plural, d->limit_path, d->limit, names);
+	if (force)
+		return 0;
+	json_array_foreach(changes, i, c)
+	{
+		if (acting != NULL && change_is(c, t) && strcmp(change_key(c), acting) == 0 &&
+		    removes_admin(t, c))
+			return err_set(
+			    err, EXIT_FAILURE_,
+			    "refusing to %s '%s': it is the acting admin (the token's own account); "
+			    "give --force to do it anyway",
+			    change_op(c) == OP_UPDATE ? "remove admin rights from" : op_name(change_op(c)),
+			    acting);
+	}
+	if (items != NULL && knows_admins(t, items) && admins_after(t, items, changes, acting) == 0)
+		return err_set(err, EXIT_FAILURE_,
+			       "refusing: the plan would leave the server without an active admin; "
+			       "give --force to do it anyway");
 	return 0;
 }
 
 int safety_check(const json_t *policy, const json_t *actual, const json_t *changes, const char *acting,
 		 bool force, struct msg_err *err)
 {
-	const json_t *limit = json_object_get(json_object_get(policy, "users"), "max_deactivations");
-	const json_t *actual_users = json_object_get(actual, "users");
-	char names[1024] = "";
-	size_t i, deactivations = 0;
-	json_t *c;
+	for (size_t i = 0; resource_types[i] != NULL; i++) {
+		const struct resource_type *t = resource_types[i];
+		const json_t *section = policy ? policy_at(policy, t->section) : NULL;
+		struct desired d;
+		int rc;
 
-	json_array_foreach(changes, i, c)
-	{
-		if (is_user(c) && (strcmp(op_of(c), "deactivate") == 0 || strcmp(op_of(c), "delete") == 0)) {
-			deactivations++;
-			append(names, sizeof(names), key_of(c));
-		}
+		if (!(t->flags & RESOURCE_ACCOUNTS))
+			continue;
+		desired_init(&d, t->list);
+		rc = section != NULL ? t->expand(t, NULL, section, &d, NULL, err) : 0;
+		if (rc == 0)
+			rc = safety_check_type(t, &d, json_object_get(actual, t->state_key), changes, acting,
+					       force, err);
+		desired_clear(&d);
+		if (rc != 0)
+			return -1;
 	}
-	if (json_is_integer(limit) && (json_int_t)deactivations > json_integer_value(limit))
-		return err_set(err, EXIT_FAILURE_,
-			       "refusing the whole plan: it would deactivate or delete %zu users, more than "
-			       "users.max_deactivations (%" JSON_INTEGER_FORMAT "): %s",
-			       deactivations, json_integer_value(limit), names);
-	if (force)
-		return 0;
-	json_array_foreach(changes, i, c)
-	{
-		if (acting != NULL && is_user(c) && strcmp(key_of(c), acting) == 0 && removes_admin(c))
-			return err_set(
-			    err, EXIT_FAILURE_,
-			    "refusing to %s '%s': it is the acting admin (the token's own account); "
-			    "give --force to do it anyway",
-			    strcmp(op_of(c), "update") == 0 ? "remove admin rights from" : op_of(c), acting);
-	}
-	if (actual_users != NULL && knows_admins(actual_users) &&
-	    admins_after(actual_users, changes, acting) == 0)
-		return err_set(err, EXIT_FAILURE_,
-			       "refusing: the plan would leave the server without an active admin; "
-			       "give --force to do it anyway");
 	return 0;
 }

@@ -45,6 +45,9 @@ struct command {
 	const char *arg_complete; /* completion hint for positionals: "file", "user", "token", "room",
 				   * "context", "command", "shell" */
 	const char *required;	  /* the long name of an option the command cannot run without, or NULL */
+	/* What of the context's driver a CMD_NEEDS_SERVER command needs (driver_offers in
+	 * engine/driver.h): a resource type's name ("user") or a feature ("rooms"); NULL: nothing. */
+	const char *needs;
 	unsigned flags;
 	int (*exec)(struct cli *cli, const struct cmd_args *args);
 };

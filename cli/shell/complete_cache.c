@@ -12,15 +12,13 @@
 
 #include "io/xdg.h"
 
-/* The hints whose names may be kept: not "token", whose names let anyone register. */
-static const char *const kept_hints[] = {"user", "room", NULL};
-
+/* Whether the names of hint may be kept: not a type's whose keys are secrets (invite tokens: whoever
+ * knows one may register). A hint is a type's name or "room". */
 static bool kept(const char *hint)
 {
-	for (size_t i = 0; kept_hints[i] != NULL; i++)
-		if (strcmp(kept_hints[i], hint) == 0)
-			return true;
-	return false;
+	const struct resource_type *t = resource_named(NULL, hint);
+
+	return t != NULL ? !(t->flags & RESOURCE_SECRET_KEYS) : strcmp(hint, "room") == 0;
 }
 
 /* ".../msgadm/user-prod.json"; NULL when no place is known (a context name holds no '/'). */
@@ -111,13 +109,18 @@ done:
 	free(path);
 }
 
+static void forget(const struct context *ctx, const char *hint)
+{
+	char *path = kept(hint) ? cache_file(ctx, hint) : NULL;
+
+	if (path != NULL)
+		unlink(path);
+	free(path);
+}
+
 void complete_cache_forget(const struct context *ctx)
 {
-	for (size_t i = 0; kept_hints[i] != NULL; i++) {
-		char *path = cache_file(ctx, kept_hints[i]);
-
-		if (path != NULL)
-			unlink(path);
-		free(path);
-	}
+	for (size_t i = 0; resource_types[i] != NULL; i++)
+		forget(ctx, resource_types[i]->name);
+	forget(ctx, "room");
 }

@@ -10,15 +10,16 @@
 int complete_fetch(struct session *s, const char *hint, json_t **names, struct msg_err *err)
 {
 	const struct driver *d = s->driver;
+	/* a hint is a type's name (its keys), or "room" */
+	const struct resource_type *t = resource_named(d, hint);
+	const struct resource_ops *ops = t ? driver_resource(d, t) : NULL;
 	json_t *found = NULL;
 	int rc = -1;
 
 	if (strcmp(hint, "room") == 0 && d->list_room_names != NULL)
 		rc = d->list_room_names(s, &found, err);
-	else if (strcmp(hint, "user") == 0 && d->list_users != NULL)
-		rc = d->list_users(s, NULL, &found, err);
-	else if (strcmp(hint, "token") == 0 && d->list_tokens != NULL)
-		rc = d->list_tokens(s, &found, err);
+	else if (ops != NULL && ops->list != NULL)
+		rc = ops->list(s, NULL, &found, err);
 	else
 		return err_set(err, EXIT_FAILURE_, "%s: no list of %s names on this server", d->name, hint);
 	/* a list of names, or an object keyed by them (users, tokens) */

@@ -1,5 +1,6 @@
-/* Tests of cli/audit/audit.c and its hook in plan_apply: the chain of lines, the default paths, and that no
- * change is made without its audit line (a log that cannot be opened, or that fills up mid-run). */
+/* Tests of cli/audit/audit.c and of plan_apply with the audit log as its journal: the chain of lines, the
+ * default paths, and that no change is made without its audit line (a log that cannot be opened, or that
+ * fills up mid-run). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,21 +24,39 @@ static char dir[] = "/tmp/msgadm-audit-XXXXXX";
 static char log_path[256];
 static int created; /* create_user calls the fake driver saw */
 
-static int fake_create_user(struct session *s, const json_t *user, struct msg_err *err)
+static int fake_create_user(struct session *s, const json_t *change, struct msg_err *err)
 {
 	(void)s;
-	(void)user;
+	(void)change;
 	(void)err;
 	created++;
 	return 0;
 }
 
 static const struct capability fake_caps[] = {{NULL, CAP_UNSUPPORTED, NULL}};
+static const struct resource_ops fake_resources[] = {
+    {.type = &resource_user, .apply = {[OP_CREATE] = fake_create_user}},
+    {.type = NULL},
+};
 static const struct driver fake_driver = {
     .name = "fake",
     .capabilities = fake_caps,
-    .create_user = fake_create_user,
+    .resources = fake_resources,
 };
+
+/* plan_apply as cli/ runs it: with the context's audit log as the journal. */
+static int apply_audited(struct session *s, const json_t *plan, json_t **results)
+{
+	struct apply_journal journal;
+	struct audit_log *log = NULL;
+	struct msg_err open_err;
+	int failed;
+
+	audit_journal_open(s->context, s->driver->name, "sha256:abc", &log, &open_err, &journal);
+	failed = plan_apply(s, plan, &journal, NULL, results);
+	audit_close(log);
+	return failed;
+}
 
 static int setup(void **state)
 {
@@ -123,7 +142,7 @@ static void test_apply_makes_no_change_without_a_log(void **state)
 	f = fopen(log_path, "w");
 	assert_non_null(f);
 	fclose(f);
-	assert_int_equal(plan_apply(&s, three_creations(), NULL, &results), 3);
+	assert_int_equal(apply_audited(&s, three_creations(), &results), 3);
 	hold(results);
 	assert_int_equal(created, 0);
 	for (size_t i = 0; i < 3; i++) {
@@ -150,7 +169,7 @@ static void test_apply_stops_when_a_line_cannot_be_written(void **state)
 	small = old;
 	small.rlim_cur = 400; /* one line is about 300 bytes */
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
-	assert_int_equal(plan_apply(&s, three_creations(), NULL, &results), 2);
+	assert_int_equal(apply_audited(&s, three_creations(), &results), 2);
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
 	hold(results);
 	assert_string_equal(status_of(results, 0), "ok");

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "engine/diff.h"
+#include "engine/driver.h"
 #include "base/exitcode.h"
 #include "test_json.h"
 
@@ -333,18 +334,39 @@ static void test_delete_of_an_absent_account_needs_nothing(void **state)
 	assert_int_equal(json_array_size(changes), 0);
 }
 
-/* The planner's mark for an account a server cannot delete: listed, so exclusive mode spares it,
- * and never changed. */
-static void test_left_users_are_neither_changed_nor_deactivated(void **state)
+/* An account the policy deletes on a server that cannot delete any: the user type's expand leaves
+ * it listed, so exclusive mode spares it, and never changed, saying so in a note. */
+static void test_undeletable_users_are_neither_changed_nor_deactivated(void **state)
 {
-	json_t *changes, *notes;
+	static const struct capability caps[] = {
+	    {"users.list[].delete", CAP_UNSUPPORTED, "keeps every account"},
+	    {NULL, CAP_UNSUPPORTED, NULL},
+	};
+	static const struct driver keeper = {.name = "keeper", .capabilities = caps};
+	const struct context ctx = {.name = "t", .server = "example.test"};
+	const struct session s = {.driver = &keeper, .context = &ctx};
+	json_t *changes = hold(json_array()), *notes = hold(json_array());
+	struct msg_err err = {0};
+	struct desired d;
 
 	(void)state;
-	run_diff("{'users': {'manage': 'exclusive', 'list': [{'id': 'zed', '" DIFF_LEAVE_USER "': true}]}}",
-		 "{'users': {'zed': {'id': 'zed', 'active': true, 'display_name': 'Z'}, "
-		 "'eve': {'id': 'eve', 'active': true}}}",
-		 &changes, &notes);
+	desired_init(&d, resource_user.list);
+	assert_int_equal(
+	    resource_user.expand(&resource_user, &s,
+				 J("{'manage': 'exclusive', 'list': [{'id': 'zed', 'delete': true}]}"), &d,
+				 notes, &err),
+	    0);
+	diff_resource(&resource_user, &d,
+		      J("{'zed': {'id': 'zed', 'active': true, 'display_name': 'Z'}, "
+			"'eve': {'id': 'eve', 'active': true}}"),
+		      changes, notes);
+	desired_clear(&d);
 	assert_string_equal(summary(changes), "deactivate user eve");
+	assert_int_equal(json_array_size(notes), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(notes, 0), "message")),
+			    "zed: keeper cannot delete accounts: left as it is (keeps every account)");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(notes, 0), "path")),
+			    "users.list[0]");
 }
 
 static void test_token_create_update(void **state)
@@ -467,14 +489,29 @@ static void test_counts(void **state)
 	assert_int_equal(add + change + remove, 0);
 }
 
+/* desired_details of type t for the policy's section (expanded offline). */
+static json_t *details_of(const struct resource_type *t, const char *section)
+{
+	struct msg_err err = {0};
+	struct desired d;
+	json_t *details;
+
+	desired_init(&d, t->list);
+	assert_int_equal(t->expand(t, NULL, J(section), &d, NULL, &err), 0);
+	details = desired_details(t, &d);
+	desired_clear(&d);
+	return hold(details);
+}
+
 static void test_detail_fields_are_what_the_policy_holds(void **state)
 {
 	(void)state;
-	assert_json(hold(diff_detail_fields(
-			J("{'users': {'list': [{'id': 'a', 'email': 'a@example.test'}, {'id': 'b'}, "
-			  "{'id': 'c', 'display_name': 'C', 'email': 'c@example.test'}]}}"))),
+	assert_json(details_of(&resource_user,
+			       "{'list': [{'id': 'a', 'email': 'a@example.test'}, {'id': 'b'}, "
+			       "{'id': 'c', 'display_name': 'C', 'email': 'c@example.test'}]}"),
 		    "{'a': ['email'], 'b': [], 'c': ['display_name', 'email']}");
-	assert_json(hold(diff_detail_fields(J("{'invites': {'tokens': []}}"))), "{}");
+	assert_json(details_of(&resource_user, "{}"), "{}");
+	assert_json(details_of(&resource_token, "[]"), "{}");
 }
 
 #define T(f) cmocka_unit_test_teardown(f, release_all)
@@ -501,7 +538,7 @@ int main(void)
 	    T(test_protected_listed_user_gets_a_note_not_a_change),
 	    T(test_delete_removes_an_existing_account_last),
 	    T(test_delete_of_an_absent_account_needs_nothing),
-	    T(test_left_users_are_neither_changed_nor_deactivated),
+	    T(test_undeletable_users_are_neither_changed_nor_deactivated),
 	    T(test_token_create_update),
 	    T(test_token_unlimited_uses),
 	    T(test_tokens_section_deletes_unlisted_tokens),

@@ -17,6 +17,7 @@
 
 #include "drivers/ejabberd.h"
 #include "base/exitcode.h"
+#include "drivers/drivers.h"
 #include "test_json.h"
 #include "io/yaml_load.h"
 

@@ -18,6 +18,7 @@
 
 #include "drivers/ejabberd.h"
 #include "base/exitcode.h"
+#include "drivers/drivers.h"
 #include "test_json.h"
 #include "io/yaml_load.h"
 
@@ -386,8 +387,7 @@ static void test_capabilities(void **state)
 	assert_non_null(strstr(note, "delete_old_mam_messages"));
 	assert_int_equal(driver_capability(&drv_ejabberd, "retention.rooms", NULL), CAP_UNSUPPORTED);
 	/* nothing the driver cannot do is filled in */
-	assert_null(drv_ejabberd.list_tokens);
-	assert_null(drv_ejabberd.create_token);
+	assert_null(driver_resource(&drv_ejabberd, &resource_token));
 	assert_false(drv_synapse.basic_auth);
 }
 

@@ -1,5 +1,5 @@
-/* The engine's section mechanism (struct section_handler) with a fake driver: desired and actual
- * items become changes, the digest covers what was read, and apply hands changes back. */
+/* A driver's own resource type (resource_ops with read) with a fake driver: desired and actual items
+ * become changes, the digest covers what was read, and apply hands changes back. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -59,17 +59,34 @@ static int fake_apply(struct session *s, const json_t *change, struct msg_err *e
 	return 0;
 }
 
-static const struct section_handler fake_sections[] = {
-    {"federation", "peer", fake_read, fake_apply},
-    {NULL, NULL, NULL, NULL},
+static const struct resource_type peer = {.name = "peer", .plural = "peers"};
+static const struct resource_ops fake_resources[] = {
+    {.type = &peer,
+     .section = "federation",
+     .read = fake_read,
+     .apply = {[OP_CREATE] = fake_apply, [OP_UPDATE] = fake_apply, [OP_DELETE] = fake_apply}},
+    {.type = NULL},
 };
 static const struct capability fake_caps[] = {{NULL, CAP_UNSUPPORTED, NULL}};
 static const struct driver fake_driver = {
     .name = "fake",
     .capabilities = fake_caps,
-    .sections = fake_sections,
+    .resources = fake_resources,
     .whoami = fake_whoami,
 };
+
+/* Apply's journal, recording nothing. */
+static int record_nothing(void *ctx, const json_t *change, const char *status, const char *message,
+			  struct msg_err *err)
+{
+	(void)ctx;
+	(void)change;
+	(void)status;
+	(void)message;
+	(void)err;
+	return 0;
+}
+static const struct apply_journal no_journal = {.record = record_nothing};
 
 static json_t *plan_for(const char *actual)
 {
@@ -157,7 +174,7 @@ static void test_apply_hands_section_changes_to_the_handler(void **state)
 
 	(void)state;
 	applied = hold(json_array());
-	assert_int_equal(plan_apply(&s, plan, NULL, &results), 0);
+	assert_int_equal(plan_apply(&s, plan, &no_journal, NULL, &results), 0);
 	hold(results);
 	assert_int_equal(json_array_size(applied), 2);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(applied, 1), "key")), "b.test");
@@ -174,7 +191,7 @@ static void test_an_interrupt_stops_the_run(void **state)
 	(void)state;
 	applied = hold(json_array());
 	fake_apply_fails = EXIT_INTERRUPTED;
-	assert_int_equal(plan_apply(&s, plan, NULL, &results), 2);
+	assert_int_equal(plan_apply(&s, plan, &no_journal, NULL, &results), 2);
 	hold(results);
 	assert_int_equal(json_array_size(applied), 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(results, 1), "status")),
@@ -182,7 +199,7 @@ static void test_an_interrupt_stops_the_run(void **state)
 
 	applied = hold(json_array());
 	fake_apply_fails = EXIT_FAILURE_;
-	assert_int_equal(plan_apply(&s, plan, NULL, &results), 2);
+	assert_int_equal(plan_apply(&s, plan, &no_journal, NULL, &results), 2);
 	hold(results);
 	assert_int_equal(json_array_size(applied), 2);
 	fake_apply_fails = 0;
@@ -193,7 +210,7 @@ static void test_diff_items_leaves_unnamed_actual_items_alone(void **state)
 	json_t *changes = hold(json_array());
 
 	(void)state;
-	diff_items("peer", "federation", J("{'a': {'x': 1}, 'gone': null, 'absent': null}"),
+	diff_items(&peer, "federation", J("{'a': {'x': 1}, 'gone': null, 'absent': null}"),
 		   J("{'a': {'x': 1, 'extra': 2}, 'gone': {}, 'other': {}}"), changes);
 	assert_int_equal(json_array_size(changes), 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(changes, 0), "op")), "delete");

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/exitcode.h"
+#include "drivers/drivers.h"
 #include "audit/snapshot.h"
 #include "test_json.h"
 
@@ -60,7 +61,10 @@ static json_t *run_check(const char *driver, const char *body, const char *polic
 
 	if (policy_from_json("policy.yaml", J(policy), &p, &err) != 0)
 		fail_msg("bad test policy: %s", err.text);
-	assert_int_equal(snapshot_check(p, sn, &report, &err), 0);
+	assert_int_equal(snapshot_check(p, sn,
+					driver_find(json_string_value(json_object_get(sn->meta, "driver"))),
+					&report, &err),
+			 0);
 	policy_free(p);
 	snapshot_free(sn);
 	return hold(report);
@@ -383,7 +387,10 @@ static void test_policy_for_another_server(void **state)
 	(void)state;
 	assert_int_equal(
 	    policy_from_json("other.yaml", J("{'version': 1, 'server': 'other.example'}"), &p, &err), 0);
-	assert_int_equal(snapshot_check(p, sn, &report, &err), -1);
+	assert_int_equal(snapshot_check(p, sn,
+					driver_find(json_string_value(json_object_get(sn->meta, "driver"))),
+					&report, &err),
+			 -1);
 	assert_null(report);
 	assert_int_equal(err.status, EXIT_DATAERR);
 	assert_non_null(strstr(err.text, "the policy is for 'other.example' but the snapshot snap.json is of "

@@ -1,0 +1,51 @@
+/* Sessions once open: closing them and what drivers ask of them. Opening one is cli/'s (cli/session.c):
+ * it reads the context's token and builds the HTTP client. */
+#include "session.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/exitcode.h"
+#include "driver.h"
+
+void session_close(struct session *s)
+{
+	if (s == NULL)
+		return;
+	if (s->driver && s->driver->close)
+		s->driver->close(s);
+	http_client_free(s->http);
+	free(s->whoami);
+	free(s->credentials_out);
+	free(s);
+}
+
+int session_set_credentials_out(struct session *s, const char *path, struct msg_err *err)
+{
+	char *copy = NULL;
+
+	if (path != NULL && (copy = strdup(path)) == NULL)
+		return err_set(err, EXIT_FAILURE_, "out of memory");
+	free(s->credentials_out);
+	s->credentials_out = copy;
+	return 0;
+}
+
+int session_whoami(struct session *s, const char **id, struct msg_err *err)
+{
+	if (s->whoami == NULL) {
+		if (s->driver->whoami == NULL)
+			return err_set(err, EXIT_FAILURE_,
+				       "%s: cannot tell which account the token belongs to", s->driver->name);
+		if (s->driver->whoami(s, &s->whoami, err) != 0)
+			return -1;
+	}
+	*id = s->whoami;
+	return 0;
+}
+
+void session_progress(struct session *s, const char *what, long done, long total)
+{
+	if (s->progress != NULL)
+		s->progress(s->progress_ctx, what, done, total);
+}

@@ -1,0 +1,59 @@
+/* A connection to one server: the context it was opened for (a profile of the contexts file) and
+ * the HTTP client its driver talks through. cli/ opens sessions (cli/session.h); the engine, the
+ * drivers and the auditor's tools use them. */
+#ifndef MSGADM_SESSION_H
+#define MSGADM_SESSION_H
+
+#include <jansson.h>
+
+#include "base/msg_err.h"
+
+struct context {
+	const char *name;
+	const char *driver; /* a driver's name (drivers/drivers.h) */
+	const char *url;
+	const char *server; /* the domain the server serves: a Matrix server_name, an XMPP vhost */
+	const char *token_file;
+	const char *token_env;
+	const char
+	    *auth; /* how the token is sent: "bearer" (the default) or "basic" (token = user:password) */
+	const char *ca_file;
+	const char *client_cert;
+	const char *client_key;
+	const char *audit_log; /* msgadm's audit log for this context, or NULL for the default (audit.h) */
+	const char *config_fragment; /* ejabberd: the included file msgadm keeps its blocks in, or NULL */
+	long timeout_ms;
+	long connect_timeout_ms;
+	int retries;
+	int page_size;
+};
+
+struct session {
+	const struct driver *driver;
+	const struct context *context;
+	struct http_client *http;
+	char *whoami; /* the token's own account (local id), cached by session_whoami */
+	/* --credentials-out FILE of the running command, or NULL; owned (session_set_credentials_out).
+	 * Drivers that must give new or reactivated accounts a password (ejabberd) append "jid password"
+	 * lines there and refuse to create or reactivate without it; the others ignore it. */
+	char *credentials_out;
+	/* Who hears of long reads (session_progress): set by cli/, which draws its meter; NULL: nobody. */
+	void (*progress)(void *ctx, const char *what, long done, long total);
+	void *progress_ctx;
+	void *priv;
+};
+
+/* Closes the driver's side and the HTTP client, and frees s (NULL: nothing). */
+void session_close(struct session *s);
+/* Sets (path) or clears (NULL) s->credentials_out; commands call it before running changes. */
+int session_set_credentials_out(struct session *s, const char *path, struct msg_err *err);
+/* The token's own account (local id), asked once per session; borrowed. */
+int session_whoami(struct session *s, const char **id, struct msg_err *err);
+/* For drivers reading many items (all users, page by page or one by one): `done` of `total` (-1
+ * when not known) of `what` ("users", a plural noun) read so far. A read reports as it starts, after
+ * each page or item with done < total, and last with done == total (its own count, whatever the
+ * server said): that last report takes the meter away. Drivers never print; whoever set s->progress
+ * decides what, if anything, is shown. */
+void session_progress(struct session *s, const char *what, long done, long total);
+
+#endif
