@@ -71,6 +71,23 @@ int cli_plan_apply(struct session *s, const json_t *plan, const struct apply_obs
  * returns the exit status. */
 int cli_run_changes(struct cli *cli, json_t *changes, bool force);
 
+/* --credentials-out of the commands that create or reactivate accounts (apply, user create, user
+ * reactivate): one text for all. */
+#define CREDENTIALS_OUT_HELP                                                                                 \
+	"where the server needs msgadm to set a password, append the account and new password of each "      \
+	"account created or reactivated to FILE (created 0600; refused if group or others can read it)"
+
+/* Completion for the console and the shells (the engine is shell/complete.h). The contexts of
+ * cli's contexts file for complete_source.contexts (data: the struct cli). */
+struct complete_source;
+json_t *cli_complete_contexts(const struct complete_source *src);
+/* msgadm __complete WORD...: prints the candidates for the last WORD after the others, one a line,
+ * "VALUE" or "VALUE<TAB>NOTE"; when the word is a file name, the last line is the directive
+ * ":files", or ":files<TAB>PREFIX" when the name starts after PREFIX ("--out="). Server values
+ * come through the context with a deadline and the completion cache (complete_live.h), unless
+ * MSGADM_COMPLETE_REMOTE is 0. Any failure prints nothing, on stdout or stderr. */
+void complete_shell(struct cli *cli, int argc, char *const argv[]);
+
 /* Text renderings (render.c). */
 void render_users_table(FILE *out, const json_t *users);
 void render_tokens_table(FILE *out, const json_t *tokens);
@@ -81,9 +98,5 @@ void render_fields(FILE *out, const json_t *obj);
 void help_overview(FILE *out);
 void help_command(FILE *out, const struct command *cmd);
 void help_usage(FILE *out, const struct command *cmd);
-/* The synopsis block of msgadm(1) in mdoc, from the same table, hidden commands left out
- * (man_synopsis.c); the hidden command `msgadm __man-synopsis` prints it for `make man`. */
-void man_synopsis(FILE *out);
-void man_synopsis_args(FILE *out, const char *synopsis);
 
 #endif

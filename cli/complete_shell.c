@@ -2,6 +2,7 @@
  * A shell waits for this with the user's Tab in mid-air, so values from the server are asked with a
  * deadline (COMPLETE_DEADLINE_MS for everything, no retry), and whatever fails, nothing is printed:
  * no candidate, and never a line on stderr. */
+#include "cli.h"
 #include "shell/complete.h"
 
 #include <signal.h>
@@ -63,8 +64,10 @@ static json_t *shell_live(const struct complete_source *src, const char *hint, c
 
 	if (!remote_allowed())
 		return NULL;
-	if (cli_config(src->cli, &cfg) != 0 || config_select(cfg, context, &ctx, &src->cli->err) != 0) {
-		err_clear(&src->cli->err);
+	struct cli *cli = src->data;
+
+	if (cli_config(cli, &cfg) != 0 || config_select(cfg, context, &ctx, &cli->err) != 0) {
+		err_clear(&cli->err);
 		return NULL;
 	}
 	on.sa_handler = on_deadline;
@@ -79,6 +82,25 @@ static json_t *shell_live(const struct complete_source *src, const char *hint, c
 	return names;
 }
 
+json_t *cli_complete_contexts(const struct complete_source *src)
+{
+	struct cli *cli = src->data;
+	struct config *cfg;
+	json_t *list;
+
+	if (cli == NULL || cli_config(cli, &cfg) != 0) {
+		if (cli != NULL)
+			err_clear(&cli->err);
+		return NULL;
+	}
+	list = json_array();
+	for (size_t i = 0; i < cfg->ncontexts; i++)
+		json_array_append_new(list,
+				      json_pack("{s:s,s:s,s:s}", "name", cfg->contexts[i].name, "driver",
+						cfg->contexts[i].driver, "server", cfg->contexts[i].server));
+	return list;
+}
+
 /* A candidate fits on its line, and cannot pass for the directive. */
 static bool printable(const char *value)
 {
@@ -87,7 +109,8 @@ static bool printable(const char *value)
 
 void complete_shell(struct cli *cli, int argc, char *const argv[])
 {
-	struct complete_source src = {.cli = cli, .console = false, .live = shell_live};
+	struct complete_source src = {
+	    .data = cli, .console = false, .contexts = cli_complete_contexts, .live = shell_live};
 	const char *word = argc > 0 ? argv[argc - 1] : "";
 	struct completion c;
 	json_t *v;

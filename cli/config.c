@@ -73,7 +73,7 @@ static int read_contexts(struct config *cfg, struct msg_err *err)
 		ctx->client_cert = str_field(c, "client_cert");
 		ctx->client_key = str_field(c, "client_key");
 		ctx->audit_log = str_field(c, "audit_log");
-		ctx->config_fragment = str_field(c, "config_fragment");
+		ctx->settings = c; /* for the keys only one driver reads */
 		ctx->timeout_ms = int_field(c, "timeout", 60) * 1000;
 		ctx->connect_timeout_ms = int_field(c, "connect_timeout", 10) * 1000;
 		ctx->retries = (int)int_field(c, "retries", 4);

@@ -34,8 +34,6 @@
 
 #define HISTORY_MAX 1000
 
-const char *const console_builtins[] = {"use", "exit", "quit", NULL};
-
 static volatile sig_atomic_t got_sigint, got_sigwinch;
 static volatile sig_atomic_t command_on_terminal; /* a command runs, its output on the terminal */
 

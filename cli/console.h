@@ -9,9 +9,6 @@
 /* Runs the console on stdin until end of input, `exit` or `quit`; returns the exit status. */
 int console_run(struct cli *cli);
 
-/* Words the console itself understands, which the command table does not hold. */
-extern const char *const console_builtins[]; /* "use", "exit", "quit", then NULL */
-
 /* Installs the completion function for readline; it asks cli for contexts and server values. */
 void console_complete_init(struct cli *cli);
 

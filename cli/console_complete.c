@@ -24,7 +24,7 @@ static int console_session(void *data, const struct context *ctx, struct session
 
 static json_t *console_live(const struct complete_source *src, const char *hint, const char *context)
 {
-	struct cli *cli = src->cli;
+	struct cli *cli = src->data;
 	const struct context *ctx;
 	struct config *cfg;
 	json_t *names = NULL;
@@ -69,7 +69,8 @@ static void take_values(const struct completion *c, size_t skip)
 
 static char **complete(const char *text, int start, int end)
 {
-	struct complete_source src = {.cli = console_cli, .console = true, .live = console_live};
+	struct complete_source src = {
+	    .data = console_cli, .console = true, .contexts = cli_complete_contexts, .live = console_live};
 	struct completion c = {0};
 	struct console_words w;
 	char *before = strndup(rl_line_buffer, (size_t)start), *word = NULL;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "drivers/drivers.h"
 
 void help_usage(FILE *out, const struct command *cmd)
 {
@@ -26,9 +27,12 @@ void help_overview(FILE *out)
 	char left[64];
 
 	fputs("usage: msgadm [--context NAME] [-o text|json|yaml] [--color WHEN] [-v] [-q] COMMAND [ARGS]\n\n"
-	      "Administer self-hosted messaging servers (Synapse, ejabberd, Mattermost) from policy.\n\n"
-	      "Commands:\n",
+	      "Administer self-hosted messaging servers (",
 	      out);
+	/* the servers this build has drivers for */
+	for (size_t i = 0; drivers[i] != NULL; i++)
+		fprintf(out, "%s%s", i ? ", " : "", drivers[i]->product);
+	fputs(") from policy.\n\nCommands:\n", out);
 	for (size_t i = 0; command_table[i] != NULL; i++)
 		if (!(command_table[i]->flags & CMD_HIDDEN))
 			fprintf(out, "  %-20s %s\n", command_table[i]->name, command_table[i]->summary);

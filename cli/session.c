@@ -36,6 +36,9 @@ int session_open(const struct context *ctx, FILE *trace, struct session **out, s
 	hc.token = token;
 	hc.auth = basic ? HTTP_AUTH_BASIC : HTTP_AUTH_BEARER;
 	hc.secret_fields = d->trace_secret_fields;
+	hc.basic_user_form = d->basic_user_form;
+	hc.basic_user_check = d->basic_user_check;
+	hc.retry_hint_ms = d->retry_hint_ms;
 	hc.ca_file = ctx->ca_file;
 	hc.client_cert = ctx->client_cert;
 	hc.client_key = ctx->client_key;

@@ -1,5 +1,6 @@
 /* msgadm __man-synopsis (hidden): the synopsis block of msgadm(1), for `make man` (scripts/man-sync) */
 #include "cli.h"
+#include "shell/man_synopsis.h"
 
 static int exec_man_synopsis(struct cli *cli, const struct cmd_args *args)
 {

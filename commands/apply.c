@@ -98,18 +98,16 @@ const struct command cmd_apply = {
     .description = "With -f, plans again and applies. With a saved PLAN, first checks that the live\n"
 		   "state still matches the digest the plan was made from. Changes are applied in a\n"
 		   "safe order (creations first, deactivations last); each outcome is reported.\n"
-		   "Exits 3 when some changes failed. On ejabberd, creating or reactivating an account\n"
-		   "sets a random password, written only to the --credentials-out file; without it\n"
-		   "those changes fail and nothing is done to those accounts.",
+		   "Exits 3 when some changes failed. Where the server needs msgadm to set a password,\n"
+		   "creating or reactivating an account sets a random one, written only to the\n"
+		   "--credentials-out file; without it those changes fail and nothing is done to those\n"
+		   "accounts (msgadm(1) says which servers).",
     .options =
 	{
 	    {"file", 'f', "FILE", "the policy to apply", "file"},
 	    {"yes", 'y', NULL, "do not ask for confirmation", NULL},
 	    {"force", 0, NULL, "allow deactivating or demoting the acting or last admin", NULL},
-	    {"credentials-out", 0, "FILE",
-	     "ejabberd: append the JID and new password of each account created or reactivated to FILE "
-	     "(created 0600; refused if group or others can read it); ignored by Synapse",
-	     "file"},
+	    {"credentials-out", 0, "FILE", CREDENTIALS_OUT_HELP, "file"},
 	},
     .min_args = 0,
     .max_args = 1,

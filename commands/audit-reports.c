@@ -76,11 +76,11 @@ const struct command cmd_audit_reports = {
     .name = "audit reports",
     .synopsis = "[--room ROOM] [--user USER]",
     .summary = "list the events users reported to the server admins",
-    .description = "Reads every page of the server's event reports (Synapse: GET\n"
-		   "/_synapse/admin/v1/event_reports), oldest first: id, time (UTC), room, the reporting\n"
-		   "user, the reported event's sender, score and reason. --room takes a room id or alias,\n"
-		   "--user the reporter (alice or @alice:server); both match exactly. Needs an admin\n"
-		   "token (77 otherwise); not available on ejabberd.",
+    .description = "Reads every page of the server's event reports, oldest first: id, time (UTC),\n"
+		   "room, the reporting user, the reported event's sender, score and reason. --room takes\n"
+		   "a room id or alias, --user the reporter (alice or @alice:server); both match exactly.\n"
+		   "Needs an admin token (77 otherwise); not available on servers that keep no such\n"
+		   "reports (msgadm(1) says which).",
     .options =
 	{
 	    {"room", 0, "ROOM", "only reports about events in this room (id or alias)", "room"},

@@ -29,16 +29,13 @@ static int exec_user_create(struct cli *cli, const struct cmd_args *args)
 const struct command cmd_user_create = {
     .name = "user create",
     .synopsis = "ID [--display-name NAME] [--email ADDRESS] [--admin] [--credentials-out FILE]",
-    .summary = "create an account (Synapse: no password; ejabberd: a random one, to --credentials-out)",
+    .summary = "create an account (with a random password, to --credentials-out, where the server needs one)",
     .options =
 	{
 	    {"display-name", 0, "NAME", "the display name", NULL},
 	    {"email", 0, "ADDRESS", "the e-mail address", NULL},
 	    {"admin", 0, NULL, "make the account a server admin", NULL},
-	    {"credentials-out", 0, "FILE",
-	     "ejabberd: append the JID and new password of each account created or reactivated to FILE "
-	     "(created 0600; refused if group or others can read it); ignored by Synapse",
-	     "file"},
+	    {"credentials-out", 0, "FILE", CREDENTIALS_OUT_HELP, "file"},
 	},
     .min_args = 1,
     .max_args = 1,

@@ -20,13 +20,10 @@ static int exec_user_reactivate(struct cli *cli, const struct cmd_args *args)
 const struct command cmd_user_reactivate = {
     .name = "user reactivate",
     .synopsis = "ID [--credentials-out FILE]",
-    .summary = "reactivate a deactivated account with a random password (ejabberd: to --credentials-out)",
+    .summary = "reactivate a deactivated account with a random password (to --credentials-out where kept)",
     .options =
 	{
-	    {"credentials-out", 0, "FILE",
-	     "ejabberd: append the JID and new password of each account created or reactivated to FILE "
-	     "(created 0600; refused if group or others can read it); ignored by Synapse",
-	     "file"},
+	    {"credentials-out", 0, "FILE", CREDENTIALS_OUT_HELP, "file"},
 	},
     .min_args = 1,
     .max_args = 1,

@@ -78,22 +78,17 @@ int lint_severity_parse(const char *name, enum lint_severity *out)
 	return -1;
 }
 
-/* The policy's own duration syntax (cli/duration.c); a duration too long for Matrix is still a
- * duration to lint, and is certainly longer than any threshold: it saturates. */
+/* The policy's own duration syntax (engine/duration.h): a duration too long for some server is still
+ * a duration to lint, and longer than any threshold (the parser saturates). */
 int lint_duration_ms(const char *text, uint64_t *ms)
 {
 	const char *why = NULL;
 	int64_t parsed;
 
-	if (duration_parse_ms(text, &parsed, &why) == 0) {
-		*ms = (uint64_t)parsed;
-		return 0;
-	}
-	if (why == duration_too_long) {
-		*ms = UINT64_MAX;
-		return 0;
-	}
-	return -1;
+	if (duration_parse_ms(text, &parsed, &why) != 0)
+		return -1;
+	*ms = (uint64_t)parsed;
+	return 0;
 }
 
 static const struct lint_rule *rule_by_id(const char *id)

@@ -273,6 +273,11 @@ int ej_call(struct session *s, const char *command, const json_t *args, json_t *
 	return ej_call_expect(s, command, args, NULL, reply, err);
 }
 
+const char *ej_config_fragment(const struct context *ctx)
+{
+	return context_setting(ctx, "config_fragment");
+}
+
 json_t *ej_user_args(const struct session *s, const char *user)
 {
 	return json_pack("{s:s,s:s}", "user", user, "host", s->context->server);
@@ -464,11 +469,22 @@ static const struct resource_ops ejabberd_resources[] = {
 static enum capability_level ejabberd_context_capability(const struct context *ctx, const char *path,
 							 enum capability_level level, const char **note)
 {
-	if (strcmp(path, "users.list[].admin") != 0 || ctx->config_fragment != NULL)
+	if (strcmp(path, "users.list[].admin") != 0 || ej_config_fragment(ctx) != NULL)
 		return level;
 	*note = "ejabberd.yml: an ACL listing the admin JIDs, which api_permissions and the access rules "
 		"name; msgadm keeps it (msgadm_admins) only when the context sets config_fragment";
 	return CAP_CONFIG;
+}
+
+/* HTTP Basic logs in with the admin's full JID: a bare name would be refused by the server after the
+ * request, so say it before. */
+static int ejabberd_basic_user_check(const char *user, struct msg_err *err)
+{
+	if (strchr(user, '@') == NULL)
+		return err_set(err, EXIT_CONFIG,
+			       "auth: basic: the user name in the token file must be the full JID "
+			       "(admin@example.test:secret), not a bare name");
+	return 0;
 }
 
 /* Values traces hide: OAuth tokens in oauth_list_tokens, the new password of change_password. */
@@ -477,7 +493,10 @@ static const char *const ejabberd_secret_fields[] = {"token", "newpass", NULL};
 const struct driver drv_ejabberd = {
     .name = "ejabberd",
     .capabilities = ejabberd_capabilities,
+    .product = "ejabberd",
     .basic_auth = true,
+    .basic_user_form = "the full JID, as in admin@example.test:secret",
+    .basic_user_check = ejabberd_basic_user_check,
     .trace_secret_fields = ejabberd_secret_fields,
     .resources = ejabberd_resources,
     .context_capability = ejabberd_context_capability,

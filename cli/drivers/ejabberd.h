@@ -33,6 +33,8 @@ int ej_call_expect(struct session *s, const char *command, const json_t *args, c
 int ej_reply_map(const char *command, const char *host, const struct http_reply *r,
 		 const char *const *expected, json_t **value, struct msg_err *err);
 
+/* The context's config_fragment (the contexts file's key only this driver reads), or NULL. */
+const char *ej_config_fragment(const struct context *ctx);
 /* {"user": user, "host": <the context's server>}, a new reference. */
 json_t *ej_user_args(const struct session *s, const char *user);
 /* The local part of jid when it is on host, else NULL; malloc'd. */

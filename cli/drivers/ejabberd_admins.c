@@ -121,9 +121,9 @@ int ej_admins_read(struct session *s, json_t **admins, struct msg_err *err)
 	size_t i;
 
 	*admins = NULL;
-	if (s->context->config_fragment == NULL)
+	if (ej_config_fragment(s->context) == NULL)
 		return 0;
-	if (ej_fragment_load(s->context->config_fragment, &f, err) != 0 ||
+	if (ej_fragment_load(ej_config_fragment(s->context), &f, err) != 0 ||
 	    read_jids(&f, &jids, &present, err) != 0) {
 		ej_fragment_free(&f);
 		return err_prefix(err, "context %s", s->context->name);
@@ -163,13 +163,13 @@ int ej_admins_set(struct session *s, const char *id, bool admin, struct msg_err 
 	int rc = -1;
 
 	snprintf(jid, sizeof(jid), "%s@%s", id, s->context->server);
-	if (s->context->config_fragment == NULL)
+	if (ej_config_fragment(s->context) == NULL)
 		return err_set(err, EXIT_CONFIG,
 			       "ejabberd: %s: admin rights are kept in the ACL " EJ_ADMINS_ACL
 			       " of the context's config_fragment, and context %s has none; nothing was "
 			       "changed",
 			       jid, s->context->name);
-	if (ej_fragment_load(s->context->config_fragment, &f, err) != 0 ||
+	if (ej_fragment_load(ej_config_fragment(s->context), &f, err) != 0 ||
 	    read_jids(&f, &jids, &present, err) != 0)
 		goto done;
 	next = with(jids, jid, admin);

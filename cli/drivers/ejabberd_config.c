@@ -194,7 +194,7 @@ static void by_hand(const char *path, const json_t *value, json_t *notes)
 static int config_read(struct session *s, const char *path, const char *key, const json_t *value,
 		       json_t **desired, json_t **actual, json_t *notes, struct msg_err *err)
 {
-	const char *file = s->context->config_fragment;
+	const char *file = ej_config_fragment(s->context);
 	struct ej_fragment f = {0};
 	json_t *blocks = NULL, *want, *have;
 	char *block, text[1024];
@@ -305,7 +305,7 @@ int ej_config_apply(struct session *s, const json_t *change, struct msg_err *err
 	json_t *blocks = NULL;
 	int rc = -1;
 
-	if (s->context->config_fragment == NULL)
+	if (ej_config_fragment(s->context) == NULL)
 		return err_set(err, EXIT_CONFIG,
 			       "ejabberd: context %s has no config_fragment: the %s block has nowhere to go",
 			       s->context->name, key ? key : "?");
@@ -321,7 +321,7 @@ int ej_config_apply(struct session *s, const json_t *change, struct msg_err *err
 		return err_set(err, EXIT_FAILURE_,
 			       "ejabberd: the %s change of a configuration block has no content",
 			       op_name(op));
-	if (ej_fragment_load(s->context->config_fragment, &f, err) != 0 ||
+	if (ej_fragment_load(ej_config_fragment(s->context), &f, err) != 0 ||
 	    ej_fragment_blocks(&f, &blocks, err) != 0)
 		goto done;
 	/* the file is the admin's too: write only over the block the plan saw */

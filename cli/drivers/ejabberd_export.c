@@ -69,9 +69,9 @@ int ejabberd_export_sections(struct session *s, json_t *doc, struct msg_err *err
 	json_t *blocks = NULL, *value;
 	const char *content;
 
-	if (s->context->config_fragment == NULL)
+	if (ej_config_fragment(s->context) == NULL)
 		return 0;
-	if (ej_fragment_load(s->context->config_fragment, &f, err) != 0 ||
+	if (ej_fragment_load(ej_config_fragment(s->context), &f, err) != 0 ||
 	    ej_fragment_blocks(&f, &blocks, err) != 0) {
 		ej_fragment_free(&f);
 		return err_prefix(err, "context %s", s->context->name);

@@ -341,7 +341,7 @@ int ejabberd_create_user(struct session *s, const json_t *change, struct msg_err
 	jid_of(s, id, jid, sizeof(jid));
 	snprintf(what, sizeof(what), "creating %s", jid);
 	/* without config_fragment there is nowhere to keep admin rights: refuse before creating anything */
-	if (json_is_true(json_object_get(user, "admin")) && s->context->config_fragment == NULL)
+	if (json_is_true(json_object_get(user, "admin")) && ej_config_fragment(s->context) == NULL)
 		return ej_admins_set(s, id, true, err);
 	if (ej_credentials_open(s, what, &fd, err) != 0)
 		return -1;
@@ -385,7 +385,7 @@ int ejabberd_update_user(struct session *s, const json_t *change, struct msg_err
 	const json_t *admin = json_object_get(fields, "admin");
 	int rc;
 
-	if (admin != NULL && s->context->config_fragment == NULL)
+	if (admin != NULL && ej_config_fragment(s->context) == NULL)
 		rc = ej_admins_set(s, id, json_is_true(admin), err); /* refuses, naming why */
 	else if (must_exist(s, id, " (set_vcard would store a vCard for a missing account)", err) != 0 ||
 		 write_fields(s, id, fields, false, err) != 0)

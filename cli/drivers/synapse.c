@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/exitcode.h"
+#include "engine/duration.h"
 
 const struct capability synapse_capabilities[] = {
     {"users.list[].display_name", CAP_MANAGED, "PUT /_synapse/admin/v2/users/<id> (displayname)"},
@@ -29,6 +30,31 @@ const struct capability synapse_capabilities[] = {
      "m.room.retention per room, in ms (PUT /_matrix/client/v3/rooms/<id>/state; aliases via the directory)"},
     {NULL, CAP_UNSUPPORTED, NULL},
 };
+
+/* A Matrix 429 says how long to wait in its body: {"errcode": "M_LIMIT_EXCEEDED", "retry_after_ms": N}. */
+static long synapse_retry_hint_ms(long status, const json_t *body)
+{
+	const json_t *ms = status == 429 ? json_object_get(body, "retry_after_ms") : NULL;
+
+	if (!json_is_integer(ms))
+		return -1;
+	return json_integer_value(ms) < 86400000 ? (long)json_integer_value(ms) : 86400000L;
+}
+
+int syn_duration_ms(const char *text, const char *path, const char *field, int64_t *ms, struct msg_err *err)
+{
+	const char *why = NULL;
+	int64_t parsed;
+
+	if (duration_parse_ms(text, &parsed, &why) != 0)
+		return err_set(err, EXIT_DATAERR, "%s.%s: '%s' is %s", path, field, text, why);
+	if (parsed > SYN_MS_MAX)
+		return err_set(err, EXIT_DATAERR,
+			       "%s.%s: '%s' is longer than 2^53-1 ms, the largest number Matrix carries",
+			       path, field, text);
+	*ms = parsed;
+	return 0;
+}
 
 int syn_bool(const json_t *v)
 {
@@ -212,6 +238,8 @@ static const struct resource_ops synapse_resources[] = {
 
 const struct driver drv_synapse = {
     .name = "synapse",
+    .product = "Synapse",
+    .retry_hint_ms = synapse_retry_hint_ms,
     .capabilities = synapse_capabilities,
     .resources = synapse_resources,
     .server_info = synapse_server_info,

@@ -21,6 +21,11 @@ int syn_call(struct session *s, const char *method, const char *path, const json
 char *syn_user_path_id(const struct session *s, const char *local);
 /* The local part of a Matrix user id on this server, or NULL when it belongs elsewhere; malloc'd. */
 char *syn_local_part(const struct session *s, const char *user_id);
+/* The largest integer Matrix events carry (canonical JSON): 2^53 - 1, as ms about 285,000 years. */
+#define SYN_MS_MAX INT64_C(9007199254740991)
+/* A policy duration (field of the rule at path) in ms, at most SYN_MS_MAX: EXIT_DATAERR otherwise,
+ * naming the place ("retention.rooms[1].max_lifetime: '300000y' is longer than 2^53-1 ms ..."). */
+int syn_duration_ms(const char *text, const char *path, const char *field, int64_t *ms, struct msg_err *err);
 /* Synapse answers booleans as 0/1 integers in some places and true/false in others. */
 int syn_bool(const json_t *v);
 

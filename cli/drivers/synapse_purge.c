@@ -11,7 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine/duration.h"
 #include "base/exitcode.h"
 #include "synapse.h"
 
@@ -184,13 +183,12 @@ static int rule_cutoff(const json_t *rule, const char *path, int64_t now, int64_
 		       struct msg_err *err)
 {
 	const char *text = json_string_value(json_object_get(rule, "max_lifetime"));
-	const char *why;
 	int64_t ms;
 
 	if (text == NULL)
 		return 1;
-	if (duration_parse_ms(text, &ms, &why) != 0)
-		return err_set(err, EXIT_DATAERR, "%s.max_lifetime: '%s' is %s", path, text, why);
+	if (syn_duration_ms(text, path, "max_lifetime", &ms, err) != 0)
+		return -1;
 	*cutoff_ms = ms > now ? 0 : now - ms;
 	return 0;
 }

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/duration.h"
 #include "base/exitcode.h"
 #include "synapse.h"
 
@@ -14,13 +13,12 @@
 static int rule_ms(const json_t *rule, const char *field, const char *path, json_t *item, struct msg_err *err)
 {
 	const char *text = json_string_value(json_object_get(rule, field));
-	const char *why;
 	int64_t ms;
 
 	if (text == NULL)
 		return 0;
-	if (duration_parse_ms(text, &ms, &why) != 0)
-		return err_set(err, EXIT_DATAERR, "%s.%s: '%s' is %s", path, field, text, why);
+	if (syn_duration_ms(text, path, field, &ms, err) != 0)
+		return -1;
 	json_object_set_new(item, field, json_integer((json_int_t)ms));
 	return 0;
 }

@@ -71,6 +71,13 @@ struct driver {
 	const char *name;
 	const struct capability *capabilities; /* ends with path NULL */
 	bool basic_auth;		       /* takes `auth: basic` (HTTP Basic with user:password) */
+	/* With basic_auth: the user name it wants, for messages, and its check (http.h). */
+	const char *basic_user_form;
+	int (*basic_user_check)(const char *user, struct msg_err *err);
+	/* Optional: how long the server asks a client to wait, from a reply's body (http.h). */
+	long (*retry_hint_ms)(long status, const json_t *body);
+	/* The product's name in texts for people: "Synapse". */
+	const char *product;
 	/* JSON field names, beyond the HTTP layer's own, whose values -v traces hide; NULL-terminated. */
 	const char *const *trace_secret_fields;
 	/* The resource types it serves, ending with type NULL: the engine's (users, tokens) and its own. */

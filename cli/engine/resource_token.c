@@ -5,7 +5,9 @@
 static const struct resource_field token_fields[] = {
     {"uses", FIELD_NULLABLE},	 /* null: no limit */
     {"expires", FIELD_NULLABLE}, /* null: never */
-    {"used", FIELD_OBSERVED},	 {"pending", FIELD_OBSERVED}, {NULL, 0},
+    {"used", FIELD_OBSERVED},	 /* registrations so far */
+    {"pending", FIELD_OBSERVED}, /* registrations under way */
+    {NULL, 0},
 };
 
 const struct resource_type resource_token = {

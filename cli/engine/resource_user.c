@@ -10,8 +10,12 @@
 #include "resource.h"
 
 static const struct resource_field user_fields[] = {
-    {"display_name", 0},    {"email", FIELD_CASELESS}, /* servers store addresses lowercased */
-    {"admin", FIELD_ADMIN}, {"active", FIELD_LIFECYCLE}, {"delete", FIELD_DIRECTIVE}, {NULL, 0},
+    {"display_name", 0},
+    {"email", FIELD_CASELESS},	 /* servers store addresses lowercased */
+    {"admin", FIELD_ADMIN},	 /* a server admin */
+    {"active", FIELD_LIFECYCLE}, /* false: deactivated */
+    {"delete", FIELD_DIRECTIVE}, /* true: removed for good */
+    {NULL, 0},
 };
 
 /* The capability of delete: true, for servers that cannot delete accounts. */
@@ -97,7 +101,7 @@ static int check_users(const struct resource_type *t, const struct policy *p, co
 			continue;
 		json_object_foreach(u, field, v)
 		{
-			if (strcmp(field, t->key) == 0 || strcmp(field, "delete") == 0)
+			if (strcmp(field, t->key) == 0 || resource_field_is(t, field, FIELD_DIRECTIVE))
 				continue;
 			snprintf(path, sizeof(path), "%s[%zu].%s", t->list, i, field);
 			document_problem(err, p->file, p->pos, path,

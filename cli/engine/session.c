@@ -8,6 +8,11 @@
 #include "base/exitcode.h"
 #include "driver.h"
 
+const char *context_setting(const struct context *ctx, const char *key)
+{
+	return json_string_value(json_object_get(ctx->settings, key));
+}
+
 void session_close(struct session *s)
 {
 	if (s == NULL)

@@ -21,7 +21,9 @@ struct context {
 	const char *client_cert;
 	const char *client_key;
 	const char *audit_log; /* msgadm's audit log for this context, or NULL for the default (audit.h) */
-	const char *config_fragment; /* ejabberd: the included file msgadm keeps its blocks in, or NULL */
+	/* The context's entry as the contexts file holds it, for the keys only one driver reads
+	 * (context_setting); NULL when there is none. Borrowed from the file's document. */
+	const json_t *settings;
 	long timeout_ms;
 	long connect_timeout_ms;
 	int retries;
@@ -34,14 +36,18 @@ struct session {
 	struct http_client *http;
 	char *whoami; /* the token's own account (local id), cached by session_whoami */
 	/* --credentials-out FILE of the running command, or NULL; owned (session_set_credentials_out).
-	 * Drivers that must give new or reactivated accounts a password (ejabberd) append "jid password"
-	 * lines there and refuse to create or reactivate without it; the others ignore it. */
+	 * Where a driver must give new or reactivated accounts a password msgadm makes up, it appends
+	 * "account password" lines there and refuses to create or reactivate without it; a driver whose
+	 * server needs no password from msgadm ignores it. */
 	char *credentials_out;
 	/* Who hears of long reads (session_progress): set by cli/, which draws its meter; NULL: nobody. */
 	void (*progress)(void *ctx, const char *what, long done, long total);
 	void *progress_ctx;
 	void *priv;
 };
+
+/* The string value of a key only one driver reads ("config_fragment"), or NULL. */
+const char *context_setting(const struct context *ctx, const char *key);
 
 /* Closes the driver's side and the HTTP client, and frees s (NULL: nothing). */
 void session_close(struct session *s);

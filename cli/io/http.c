@@ -33,8 +33,11 @@ struct http_client {
 	char *encoded;			  /* Basic: base64 of token; wiped on free */
 	const char *secrets[4];		  /* what traces and messages hide: the three above, NULL-ended */
 	const char *const *secret_fields; /* the config's extra JSON field names to hide in traces */
-	struct curl_slist *headers;	  /* Accept, Expect, Authorization */
-	struct curl_slist *headers_json;  /* the same plus Content-Type */
+	const char *basic_user_form;	  /* http_config's, for messages */
+	int (*basic_user_check)(const char *user, struct msg_err *err);
+	long (*retry_hint_ms)(long status, const json_t *body);
+	struct curl_slist *headers;	 /* Accept, Expect, Authorization */
+	struct curl_slist *headers_json; /* the same plus Content-Type */
 	char *ca_file, *client_cert, *client_key, *label;
 	long connect_timeout_ms, timeout_ms, retry_base_ms, retry_max_ms;
 	int max_attempts;
@@ -208,14 +211,20 @@ static int split_basic(struct http_client *c, struct msg_err *err)
 	const char *colon = strchr(c->token, ':');
 	size_t n = strlen(c->token);
 
-	if (colon == NULL || colon == c->token || colon[1] == '\0')
+	if (colon == NULL || colon == c->token || colon[1] == '\0') {
+		if (c->basic_user_form == NULL)
+			return err_set(err, EXIT_CONFIG,
+				       "auth: basic needs the token file to hold user:password");
 		return err_set(err, EXIT_CONFIG,
-			       "auth: basic needs the token file to hold user:password "
-			       "(ejabberd: the full JID, as in admin@example.test:secret)");
-	if (memchr(c->token, '@', (size_t)(colon - c->token)) == NULL)
-		return err_set(err, EXIT_CONFIG,
-			       "auth: basic: the user name in the token file must be the full JID "
-			       "(admin@example.test:secret), not a bare name");
+			       "auth: basic needs the token file to hold user:password (%s: %s)",
+			       c->label ? c->label : "the server", c->basic_user_form);
+	}
+	c->auth_user = strndup(c->token, (size_t)(colon - c->token));
+	if (c->auth_user == NULL)
+		return err_set(err, EXIT_FAILURE_, "out of memory");
+	/* what the user name must look like is the server's business */
+	if (c->basic_user_check != NULL && c->basic_user_check(c->auth_user, err) != 0)
+		return -1;
 	/* a short password is guessable, and traces hide it wherever its text occurs: "x" would blank
 	 * every x of a trace */
 	if (strlen(colon + 1) < BASIC_PASSWORD_MIN)
@@ -225,10 +234,9 @@ static int split_basic(struct http_client *c, struct msg_err *err)
 			       BASIC_PASSWORD_MIN);
 	if (n > (size_t)INT32_MAX / 2)
 		return err_set(err, EXIT_CONFIG, "the token is too long");
-	c->auth_user = strndup(c->token, (size_t)(colon - c->token));
 	c->password = strdup(colon + 1);
 	c->encoded = malloc(4 * ((n + 2) / 3) + 1);
-	if (c->auth_user == NULL || c->password == NULL || c->encoded == NULL)
+	if (c->password == NULL || c->encoded == NULL)
 		return err_set(err, EXIT_FAILURE_, "out of memory");
 	EVP_EncodeBlock((unsigned char *)c->encoded, (const unsigned char *)c->token, (int)n);
 	c->secrets[1] = c->password;
@@ -317,6 +325,9 @@ struct http_client *http_client_new(const struct http_config *config, struct msg
 	}
 	c->auth = config->auth;
 	c->secret_fields = config->secret_fields;
+	c->basic_user_form = config->basic_user_form;
+	c->basic_user_check = config->basic_user_check;
+	c->retry_hint_ms = config->retry_hint_ms;
 	if (build_headers(c, err) < 0)
 		goto fail;
 	c->connect_timeout_ms = config->connect_timeout_ms > 0 ? config->connect_timeout_ms : 10000;
@@ -566,14 +577,16 @@ void http_sleep_ms(long ms)
 		;
 }
 
-/* The server's wish: Retry-After, or Matrix's retry_after_ms on 429, whichever is larger. */
-static long server_hint_ms(const struct attempt *a, long status, const json_t *json)
+/* The server's wish: Retry-After, or what the reply's body says in the server's own dialect
+ * (retry_hint_ms), whichever is larger, at most a day. */
+static long server_hint_ms(const struct http_client *c, const struct attempt *a, long status,
+			   const json_t *json)
 {
 	long hint = a->retry_after_ms;
-	json_t *ms = status == 429 ? json_object_get(json, "retry_after_ms") : NULL;
+	long body = c->retry_hint_ms != NULL && json != NULL ? c->retry_hint_ms(status, json) : -1;
 
-	if (json_is_integer(ms) && json_integer_value(ms) > hint)
-		hint = json_integer_value(ms) < 86400000 ? (long)json_integer_value(ms) : 86400000L;
+	if (body > hint)
+		hint = body < 86400000L ? body : 86400000L;
 	return hint;
 }
 
@@ -668,7 +681,7 @@ int http_request(struct http_client *c, const char *method, const char *path, co
 			}
 			if (attempt >= c->max_attempts)
 				break; /* the last reply goes to the driver, which maps its status */
-			hint = server_hint_ms(&a, status, json);
+			hint = server_hint_ms(c, &a, status, json);
 			snprintf(why, sizeof(why), "%ld", status);
 		} else {
 			exit_status = describe_failure(c, cc, &a, status, &kind, reason, sizeof(reason));

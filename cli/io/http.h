@@ -3,16 +3,17 @@
  * Security: TLS peer and host verification are always on (a custom CA via ca_file, client
  * certificates via client_cert/client_key). http:// is refused unless the host is a loopback
  * address (127.0.0.0/8, ::1, localhost). The credentials go in the Authorization header: a bearer token
- * (the default), or "user:password" sent as HTTP Basic (ejabberd: the full JID as user name). They never
+ * (the default), or "user:password" sent as HTTP Basic (the form of the user name is the server's:
+ * basic_user_form, basic_user_check). They never
  * appear in traces or messages: the token, and for Basic the whole "user:password", the password alone
  * and their base64 form, are replaced by "<redacted>" wherever they occur. -v traces also redact JSON
  * fields named "password", "new_password" and "access_token", and those the config adds.
  *
  * Retries: connect failures, 429 and 502/503/504 are retried with exponential backoff and full jitter,
- * honouring the Retry-After header (seconds or HTTP date) and Matrix's "retry_after_ms" body field
- * (the larger wins, capped at retry_max_ms). A request marked HTTP_NOT_IDEMPOTENT is retried only when
- * it certainly did not reach the server (connect failure, 429, 503); otherwise the call fails with
- * err->unknown_outcome = true so the caller re-reads the state before deciding anything.
+ * honouring the Retry-After header (seconds or HTTP date) and what the server's own dialect says in
+ * the body (retry_hint_ms; the larger wins, capped at retry_max_ms). A request marked HTTP_NOT_IDEMPOTENT is
+ * retried only when it certainly did not reach the server (connect failure, 429, 503); otherwise the call
+ * fails with err->unknown_outcome = true so the caller re-reads the state before deciding anything.
  *
  * Ownership: config strings are copied; the token is wiped (explicit_bzero) when the client is freed.
  * Replies are owned by the caller and released with http_reply_clear. */
@@ -42,12 +43,18 @@ struct http_config {
 	const char *client_cert;	  /* optional */
 	const char *client_key;		  /* optional */
 	const char *label;		  /* message prefix, e.g. "synapse" */
-	long connect_timeout_ms;	  /* 0: 10000 */
-	long timeout_ms;		  /* whole request; 0: 60000 */
-	int max_attempts;		  /* 0: 5 (1 means no retry) */
-	long retry_base_ms;		  /* first backoff; 0: 250 */
-	long retry_max_ms;		  /* cap for one wait; 0: 30000 */
-	FILE *trace;			  /* -v: request/response lines go here (stderr), or NULL */
+	/* Basic: the user name the server wants, for messages ("the full JID, as in
+	 * admin@example.test:secret"), and its check (0, or -1 with err set), both optional. */
+	const char *basic_user_form;
+	int (*basic_user_check)(const char *user, struct msg_err *err);
+	/* Optional: how long the server asks to wait, in ms, from a reply's JSON body, or -1. */
+	long (*retry_hint_ms)(long status, const json_t *body);
+	long connect_timeout_ms; /* 0: 10000 */
+	long timeout_ms;	 /* whole request; 0: 60000 */
+	int max_attempts;	 /* 0: 5 (1 means no retry) */
+	long retry_base_ms;	 /* first backoff; 0: 250 */
+	long retry_max_ms;	 /* cap for one wait; 0: 30000 */
+	FILE *trace;		 /* -v: request/response lines go here (stderr), or NULL */
 };
 
 enum http_retry { HTTP_IDEMPOTENT, HTTP_NOT_IDEMPOTENT };

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "console.h"
+#include "console_words.h"
 
 static const char *const format_values[] = {"text", "json", "yaml", NULL};
 static const char *const report_values[] = {"sarif", "junit", NULL};
@@ -258,20 +258,19 @@ static void add_options(struct offer *of, const struct cmd_option *opts, int max
 
 static void add_contexts(struct offer *of)
 {
-	struct cli *cli = of->src->cli;
-	struct config *cfg;
+	json_t *contexts, *c;
 	char note[256];
+	size_t i;
 
-	if (cli == NULL)
+	if (of->src->contexts == NULL || (contexts = of->src->contexts(of->src)) == NULL)
 		return;
-	if (cli_config(cli, &cfg) != 0) {
-		err_clear(&cli->err);
-		return;
+	json_array_foreach(contexts, i, c)
+	{
+		snprintf(note, sizeof(note), "%s %s", json_string_value(json_object_get(c, "driver")),
+			 json_string_value(json_object_get(c, "server")));
+		add_word(of, json_string_value(json_object_get(c, "name")), note);
 	}
-	for (size_t i = 0; i < cfg->ncontexts; i++) {
-		snprintf(note, sizeof(note), "%s %s", cfg->contexts[i].driver, cfg->contexts[i].server);
-		add_word(of, cfg->contexts[i].name, note);
-	}
+	json_decref(contexts);
 }
 
 static void add_live(struct offer *of, const char *hint)

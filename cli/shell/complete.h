@@ -20,11 +20,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "cli.h"
+#include "command.h"
 
 struct complete_source {
-	struct cli *cli; /* the contexts file, for "context"; may be NULL */
-	bool console;	 /* also the console's own words (use, exit, quit); not its CMD_NOT_IN_CONSOLE ones */
+	void *data;   /* the caller's, for its functions */
+	bool console; /* also the console's own words (use, exit, quit); not its CMD_NOT_IN_CONSOLE ones */
+	/* The contexts file's contexts, for "context": a new array of {"name", "driver", "server"}, or
+	 * NULL for none. NULL: nothing is offered. */
+	json_t *(*contexts)(const struct complete_source *src);
 	/* The server's names for hint, a new reference to an array of strings, or NULL for none;
 	 * context is the --context given on the line, or NULL. NULL: nothing is asked. */
 	json_t *(*live)(const struct complete_source *src, const char *hint, const char *context);
@@ -49,12 +52,5 @@ void completion_free(struct completion *c);
 const struct command *complete_command(int argc, char *const argv[], bool console);
 
 #define COMPLETE_DEADLINE_MS 2000 /* for all a shell's Tab asks of the server */
-
-/* msgadm __complete WORD...: prints the candidates for the last WORD after the others, one a line,
- * "VALUE" or "VALUE<TAB>NOTE"; when the word is a file name, the last line is the directive
- * ":files", or ":files<TAB>PREFIX" when the name starts after PREFIX ("--out="). Server values
- * come through the context with a deadline and the completion cache (complete_live.h), unless
- * MSGADM_COMPLETE_REMOTE is 0. Any failure prints nothing, on stdout or stderr. */
-void complete_shell(struct cli *cli, int argc, char *const argv[]);
 
 #endif

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+const char *const console_builtins[] = {"use", "exit", "quit", NULL};
+
 /* Backslash inside double quotes escapes only these (POSIX). */
 static const char dquote_escapable[] = "$`\"\\\n";
 

@@ -44,4 +44,7 @@ const char *console_split_error(enum console_split result);
  * msgadm takes no secret on its command line; this is defence in depth against a pasted one. */
 bool console_line_secret(const char *line);
 
+/* Words the console itself understands, which the command table does not hold. */
+extern const char *const console_builtins[]; /* "use", "exit", "quit", then NULL */
+
 #endif

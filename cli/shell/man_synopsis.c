@@ -9,7 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "command.h"
+#include "man_synopsis.h"
 
 static void word_mdoc(FILE *out, const char *w, size_t n)
 {

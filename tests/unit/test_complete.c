@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "shell/complete.h"
 
 #define WORDS(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -38,7 +39,8 @@ static struct cli *test_cli; /* NULL, or one with a contexts file (test_contexts
  * joined by spaces go to got (and the whole result to c, when given). */
 static void run(bool console, const char *const *words, char *got, size_t size, struct completion *c)
 {
-	struct complete_source src = {.cli = test_cli, .console = console, .live = fake_live};
+	struct complete_source src = {
+	    .data = test_cli, .console = console, .contexts = cli_complete_contexts, .live = fake_live};
 	struct completion mine;
 	int argc = 0;
 	json_t *v;

@@ -383,7 +383,7 @@ static void test_export_reads_blocks_back(void **state)
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s/msgadm.yml", dir);
-	ctx.config_fragment = path;
+	ctx.settings = hold(json_pack("{s:s}", "config_fragment", path));
 	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
 		json_t *reg = hold(json_string(values[i][0])), *fed = J(values[i][1]);
 		json_t *doc = hold(json_object());
@@ -415,7 +415,7 @@ static void test_export_reads_blocks_back(void **state)
 		assert_int_equal(json_object_size(doc), 0);
 	}
 	/* no config_fragment: nothing to read */
-	ctx.config_fragment = NULL;
+	ctx.settings = NULL;
 	assert_int_equal(ejabberd_export_sections(&s, hold(json_object()), &err), 0);
 }
 
@@ -454,7 +454,7 @@ static void test_read_with_config_fragment(void **state)
 	snprintf(text, sizeof(text), "x: 1\n# BEGIN msgadm registration\n%s\n# END msgadm registration\n",
 		 block);
 	put_file(path, text, 0644);
-	ctx.config_fragment = path;
+	ctx.settings = hold(json_pack("{s:s}", "config_fragment", path));
 	assert_int_equal(ej_config_read_registration(&s, J("{'invites': {'registration': 'closed'}}"),
 						     &desired, &actual, notes, &err),
 			 0);

@@ -364,7 +364,8 @@ static void test_capabilities(void **state)
 	assert_int_equal(driver_capability(&drv_ejabberd, "users.list[].admin", &note), CAP_MANAGED);
 	assert_non_null(strstr(note, "msgadm_admins"));
 	{
-		struct context with = {.config_fragment = "/etc/ejabberd/msgadm.yml"}, without = {0};
+		struct context with = {.settings = J("{'config_fragment': '/etc/ejabberd/msgadm.yml'}")},
+			       without = {0};
 
 		note = NULL;
 		assert_int_equal(

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "base/exitcode.h"
+#include "drivers/drivers.h"
 #include "io/http.h"
 
 #define TOKEN "syt_c2VjcmV0_TOKEN42"
@@ -448,7 +449,8 @@ static void base_prefix_joined(void **state)
 	assert_string_equal(f->s.req[1].target, "/matrix/_matrix/x");
 }
 
-static void retry_429_honours_retry_after_ms(void **state)
+/* The body's wait is the driver's dialect (Synapse: retry_after_ms), honoured through its hook. */
+static void retry_429_honours_the_drivers_hint(void **state)
 {
 	struct fix *f = *state;
 	struct step steps[] = {
@@ -459,12 +461,28 @@ static void retry_429_honours_retry_after_ms(void **state)
 	long t0 = now_ms(), took;
 
 	f->cfg.retry_max_ms = 1000;
+	f->cfg.retry_hint_ms = drv_synapse.retry_hint_ms;
 	assert_int_equal(call(f, steps, N(steps), "GET", "/u", HTTP_IDEMPOTENT), 0);
 	took = now_ms() - t0;
 	assert_int_equal(f->reply.status, 200);
 	assert_int_equal(f->reply.attempts, 2);
 	assert_int_equal(f->s.nreq, 2);
 	assert_in_range(took, 195, 900);
+}
+
+/* Without a hint function the HTTP layer reads no server's dialect: a body asking for 3 s is not
+ * waited for (the backoff here is about 1 ms). */
+static void retry_429_reads_no_dialect_of_its_own(void **state)
+{
+	struct fix *f = *state;
+	struct step steps[] = {{REPLY, canned("429 Too Many Requests", "", "{\"retry_after_ms\":3000}")},
+			       {REPLY, canned("200 OK", "", users_json)}};
+	long t0 = now_ms();
+
+	f->cfg.retry_max_ms = 5000;
+	assert_int_equal(call(f, steps, N(steps), "GET", "/u", HTTP_IDEMPOTENT), 0);
+	assert_int_equal(f->reply.attempts, 2);
+	assert_true(now_ms() - t0 < 2000);
 }
 
 /* Retry-After: 1 asks for 1000 ms; retry_max_ms caps it at 300, far above the 1 ms jitter. */
@@ -664,6 +682,7 @@ static void trace_redacts_secrets(void **state)
 
 	f->body = json_pack("{s:s,s:{s:s},s:[{s:s}]}", "password", "hunter2", "user", "new_password",
 			    "correct-horse", "list", "access_token", "tok2");
+	f->cfg.retry_hint_ms = drv_synapse.retry_hint_ms; /* the wait comes from the body */
 	trace_on(f);
 	assert_int_equal(
 	    call(f, steps, N(steps), "POST", "/_synapse/admin/v1/reset_password/%40bob", HTTP_NOT_IDEMPOTENT),
@@ -801,9 +820,15 @@ static void basic_trace_and_messages_redacted(void **state)
 	assert_non_null(strstr(f->s.req[0].body, "fresh-password"));
 }
 
+/* Refused with ejabberd's rules for the user name (the full JID), as its sessions are opened. */
 static void expect_basic_refused(const char *token, const char *text)
 {
-	struct http_config cfg = {.base_url = "http://127.0.0.1:1", .token = token, .auth = HTTP_AUTH_BASIC};
+	struct http_config cfg = {.base_url = "http://127.0.0.1:1",
+				  .token = token,
+				  .auth = HTTP_AUTH_BASIC,
+				  .label = "ejabberd",
+				  .basic_user_form = drv_ejabberd.basic_user_form,
+				  .basic_user_check = drv_ejabberd.basic_user_check};
 	struct msg_err err = {0};
 
 	assert_null(http_client_new(&cfg, &err));
@@ -826,6 +851,7 @@ static void basic_credentials_checked(void **state)
 	expect_basic_refused("admin@example.test:", "to hold user:password");
 	expect_basic_refused(":pw", "to hold user:password");
 	expect_basic_refused("admin:pw", "must be the full JID");
+	expect_basic_refused(":pw", "(ejabberd: the full JID, as in admin@example.test:secret)");
 	expect_basic_refused("admin@example.test:pw-long\tenough-pw", "control characters");
 	/* short: guessable, and hiding "pw" in traces would blank unrelated text */
 	expect_basic_refused("admin@example.test:pw", "shorter than 12 characters");
@@ -836,6 +862,12 @@ static void basic_credentials_checked(void **state)
 	http_client_free(c);
 	cfg.auth = HTTP_AUTH_BEARER;
 	assert_null(http_client_new(&cfg, &err));
+	/* what a user name must look like is the server's: without its check a bare name goes */
+	cfg.auth = HTTP_AUTH_BASIC;
+	cfg.token = "admin:long-enough-password";
+	c = http_client_new(&cfg, &err);
+	assert_non_null(c);
+	http_client_free(c);
 }
 
 static void bearer_token_equals(void **state)
@@ -880,7 +912,8 @@ int main(void)
 	    T(token_with_newline_refused),
 	    T(unreadable_ca_file_refused),
 	    T(base_prefix_joined),
-	    T(retry_429_honours_retry_after_ms),
+	    T(retry_429_honours_the_drivers_hint),
+	    T(retry_429_reads_no_dialect_of_its_own),
 	    T(retry_after_header_seconds),
 	    T(retry_after_header_date),
 	    T(retry_503_twice_then_200),

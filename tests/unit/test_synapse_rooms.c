@@ -71,16 +71,33 @@ static void test_durations_refused_when_malformed(void **state)
 	assert_non_null(strstr(refusal_of(NULL), "not a duration"));
 }
 
+/* The policy's syntax takes any length, a longer one than 64-bit milliseconds counting as forever;
+ * Synapse refuses what Matrix cannot carry (2^53-1 ms), naming the rule. */
 static void test_durations_refused_past_what_matrix_carries(void **state)
 {
+	struct msg_err err = {0};
+	int64_t ms = -1;
+
 	(void)state;
-	assert_int_equal(ms_of("9007199254740991ms"), DURATION_MAX_MS);
-	assert_int_equal(ms_of("285616y"), INT64_C(285616) * 365 * 86400000);
-	assert_non_null(strstr(refusal_of("9007199254740992ms"), "longer than 2^53-1 ms"));
-	assert_non_null(strstr(refusal_of("285617y"), "longer than"));
-	assert_non_null(strstr(refusal_of("99999999999999999999999999d"), "longer than"));
+	assert_int_equal(ms_of("9007199254740992ms"), SYN_MS_MAX + 1);
+	assert_int_equal(ms_of("99999999999999999999999999d"), DURATION_MAX_MS);
+	assert_int_equal(ms_of("300000y"), INT64_C(300000) * 365 * 86400000);
 	/* an overflowing number with a bad unit is still "not a duration" */
 	assert_non_null(strstr(refusal_of("99999999999999999999999999x"), "not a duration"));
+	assert_int_equal(syn_duration_ms("9007199254740991ms", "r", "max_lifetime", &ms, &err), 0);
+	assert_int_equal(ms, SYN_MS_MAX);
+	assert_int_equal(syn_duration_ms("285616y", "r", "max_lifetime", &ms, &err), 0);
+	assert_int_equal(ms, INT64_C(285616) * 365 * 86400000);
+	assert_int_equal(
+	    syn_duration_ms("9007199254740992ms", "retention.rooms[1]", "max_lifetime", &ms, &err), -1);
+	assert_int_equal(err.status, EXIT_DATAERR);
+	assert_string_equal(err.text, "retention.rooms[1].max_lifetime: '9007199254740992ms' is longer than "
+				      "2^53-1 ms, the largest number Matrix carries");
+	assert_int_equal(syn_duration_ms("285617y", "r", "max_lifetime", &ms, &err), -1);
+	assert_int_equal(syn_duration_ms("99999999999999999999999999d", "r", "max_lifetime", &ms, &err), -1);
+	assert_non_null(strstr(err.text, "longer than 2^53-1 ms"));
+	assert_int_equal(syn_duration_ms("30 d", "r", "max_lifetime", &ms, &err), -1);
+	assert_non_null(strstr(err.text, "r.max_lifetime: '30 d' is not a duration"));
 }
 
 static void test_durations_formatted_in_the_largest_exact_unit(void **state)
@@ -95,7 +112,8 @@ static void test_durations_formatted_in_the_largest_exact_unit(void **state)
 		     {5400000, "90m"},
 		     {1500, "1500ms"},
 		     {0, "0ms"},
-		     {DURATION_MAX_MS, "9007199254740991ms"}};
+		     {SYN_MS_MAX, "9007199254740991ms"},
+		     {DURATION_MAX_MS, "9223372036854775807ms"}};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
