@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/exitcode.h"
+#include "io/file_private.h"
 
 #define HASH_HEX 64
 #define MAX_LINE (16 * 1024 * 1024) /* a longer line is not one msgadm wrote */
@@ -174,8 +175,15 @@ int audit_open(const struct context *ctx, const char *driver, const char *digest
 	       struct msg_err *err)
 {
 	struct audit_log *log = calloc(1, sizeof(*log));
-	char hex[HASH_HEX + 1];
-	struct stat st;
+	char hex[HASH_HEX + 1], name[sizeof(err->text)];
+	const struct file_private trusted = {
+	    .name = name,
+	    .flags = O_RDWR | O_APPEND | O_CREAT,
+	    .create_mode = 0600,
+	    .regular = true,
+	    .refuse = FILE_PRIVATE_TRUSTED,
+	    .status = EXIT_FAILURE_,
+	};
 
 	if (log == NULL || (log->path = audit_path(ctx)) == NULL) {
 		free(log);
@@ -184,21 +192,10 @@ int audit_open(const struct context *ctx, const char *driver, const char *digest
 	log->fd = -1;
 	if (make_parents(log->path, err) != 0)
 		goto fail;
-	log->fd = open(log->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (log->fd < 0) {
-		err_set(err, EXIT_FAILURE_, "audit log %s: %s", log->path, strerror(errno));
+	snprintf(name, sizeof(name), "audit log %s", log->path);
+	log->fd = file_private_open(log->path, &trusted, err);
+	if (log->fd < 0)
 		goto fail;
-	}
-	if (fstat(log->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		err_set(err, EXIT_FAILURE_, "audit log %s: not a regular file", log->path);
-		goto fail;
-	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		err_set(err, EXIT_FAILURE_,
-			"audit log %s is writable by group or others; fix with: chmod 600 %s", log->path,
-			log->path);
-		goto fail;
-	}
 	if (flock(log->fd, LOCK_EX) != 0) {
 		err_set(err, EXIT_FAILURE_, "audit log %s: cannot lock: %s", log->path, strerror(errno));
 		goto fail;
