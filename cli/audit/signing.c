@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/exitcode.h"
+#include "io/digest.h"
 #include "io/file_private.h"
 #include "io/wholefile.h"
 
@@ -213,22 +214,14 @@ int signing_verify(EVP_PKEY *key, const void *msg, size_t len, const unsigned ch
 
 char *signing_fingerprint(EVP_PKEY *key)
 {
-	unsigned char *der = NULL, md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	char *text;
+	unsigned char *der = NULL;
+	char *text = NULL;
 	int n = i2d_PUBKEY(key, &der);
 
-	if (n <= 0 || !EVP_Digest(der, (size_t)n, md, &mdlen, EVP_sha256(), NULL)) {
-		OPENSSL_free(der);
-		ERR_clear_error();
-		return NULL;
-	}
+	if (n > 0)
+		text = digest_sha256_tagged(der, (size_t)n);
 	OPENSSL_free(der);
-	text = malloc(7 + 2 * mdlen + 1);
 	if (text == NULL)
-		return NULL;
-	memcpy(text, "sha256:", 7);
-	for (unsigned int i = 0; i < mdlen; i++)
-		snprintf(text + 7 + 2 * i, 3, "%02x", md[i]);
+		ERR_clear_error();
 	return text;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "diff.h"
+#include "io/digest.h"
 #include "io/document.h"
 #include "base/exitcode.h"
 #include "safety.h"
@@ -50,22 +51,10 @@ done:
 char *state_digest(const json_t *actual)
 {
 	char *text = json_dumps(actual, JSON_COMPACT | JSON_SORT_KEYS);
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
-	char *hex;
+	char *digest = text ? digest_sha256_tagged(text, strlen(text)) : NULL;
 
-	if (text == NULL || !EVP_Digest(text, strlen(text), md, &len, EVP_sha256(), NULL)) {
-		free(text);
-		return NULL;
-	}
 	free(text);
-	hex = malloc(7 + 2 * len + 1);
-	if (hex == NULL)
-		return NULL;
-	strcpy(hex, "sha256:");
-	for (unsigned int i = 0; i < len; i++)
-		snprintf(hex + 7 + 2 * i, 3, "%02x", md[i]);
-	return hex;
+	return digest;
 }
 
 /* Policy fields and the capability paths that govern them. A field the driver does not manage is
