@@ -134,76 +134,85 @@ static bool takes_raw_args(char *const argv[])
 	return cmd != NULL && (cmd->flags & CMD_RAW_ARGS);
 }
 
+/* The entry of global_options[] called name, or NULL. */
+static const struct cmd_option *global_option_named(const char *name)
+{
+	for (const struct cmd_option *o = global_options; o->name != NULL; o++)
+		if (strcmp(o->name, name) == 0)
+			return o;
+	return NULL;
+}
+
+/* A value not in the option's list: "unknown output format 'xml' (text, json, yaml, sarif or junit)". */
+static int unknown_value(struct cli *cli, const struct cmd_option *o, const char *value)
+{
+	char list[128], text[sizeof(cli->err.text)];
+
+	command_values_join(o->values, ~0u, list, sizeof(list));
+	/* -o's values are formats; another option's are named by the option */
+	if (o->short_name == 'o')
+		snprintf(text, sizeof(text), "unknown output format '%s' (%s)", value, list);
+	else
+		snprintf(text, sizeof(text), "unknown --%s value '%s' (%s)", o->name, value, list);
+	return usage_error(cli, NULL, "%s", text);
+}
+
+/* What a global option does; v is its value's entry when it has a list of values. */
+static void set_global(struct cli *cli, const struct cmd_option *o, const struct cmd_value *v,
+		       const char *value, int *help)
+{
+	if (strcmp(o->name, "context") == 0)
+		cli->context_name = value;
+	else if (strcmp(o->name, "output") == 0)
+		cli->output = (enum output_format)v->value;
+	else if (strcmp(o->name, "color") == 0)
+		cli->color = (enum color_mode)v->value;
+	else if (strcmp(o->name, "verbose") == 0)
+		cli->verbose++;
+	else if (strcmp(o->name, "quiet") == 0)
+		cli->quiet = 1;
+	else if (strcmp(o->name, "help") == 0)
+		*help = 1;
+}
+
 /* Takes global options out of argv wherever they stand, up to a "--" or a command that takes its
- * words raw; the rest goes to rest[]. */
+ * words raw; the rest goes to rest[]. They are global_options[] (command_table.c), spelt as any
+ * command's are (command_option_match): --name VALUE, --name=VALUE, -n VALUE, -nVALUE. */
 static int parse_globals(struct cli *cli, int argc, char **argv, char **rest, int *nrest, int *help)
 {
 	int i;
 
 	*nrest = 0;
 	for (i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		const char *value = NULL;
+		const char *a = argv[i], *value, *eq;
+		const struct cmd_value *v = NULL;
+		const struct cmd_option *o;
+		int idx;
 
 		if (strcmp(a, "--") == 0 || (*nrest == 0 && takes_raw_args(&argv[i]))) {
 			while (i < argc)
 				rest[(*nrest)++] = argv[i++];
 			break;
 		}
-		if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
-			cli->verbose++;
-		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-			cli->quiet = 1;
-		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			*help = 1;
-		} else if (strcmp(a, "--color") == 0 || strncmp(a, "--color=", 8) == 0) {
-			if (a[7] == '=')
-				value = a + 8;
-			else if (i + 1 < argc)
-				value = argv[++i];
-			else
-				return usage_error(cli, NULL, "option %s needs a value", a);
-			if (strcmp(value, "auto") == 0)
-				cli->color = COLOR_AUTO;
-			else if (strcmp(value, "always") == 0)
-				cli->color = COLOR_ALWAYS;
-			else if (strcmp(value, "never") == 0)
-				cli->color = COLOR_NEVER;
-			else
-				return usage_error(
-				    cli, NULL, "unknown --color value '%s' (auto, always or never)", value);
-		} else if (strcmp(a, "--context") == 0 || strcmp(a, "-o") == 0 ||
-			   strcmp(a, "--output") == 0 || strncmp(a, "--context=", 10) == 0 ||
-			   strncmp(a, "--output=", 9) == 0 || (strncmp(a, "-o", 2) == 0 && a[2] != '\0')) {
-			int is_context = strncmp(a, "--context", 9) == 0;
-			if (strchr(a, '=') != NULL)
-				value = strchr(a, '=') + 1;
-			else if (a[1] == 'o' && a[2] != '\0')
-				value = a + 2;
-			else if (i + 1 < argc)
-				value = argv[++i];
-			else
-				return usage_error(cli, NULL, "option %s needs a value", a);
-			if (is_context) {
-				cli->context_name = value;
-			} else if (strcmp(value, "text") == 0) {
-				cli->output = OUTPUT_TEXT;
-			} else if (strcmp(value, "json") == 0) {
-				cli->output = OUTPUT_JSON;
-			} else if (strcmp(value, "yaml") == 0) {
-				cli->output = OUTPUT_YAML;
-			} else if (strcmp(value, "sarif") == 0) {
-				cli->output = OUTPUT_SARIF;
-			} else if (strcmp(value, "junit") == 0) {
-				cli->output = OUTPUT_JUNIT;
-			} else {
-				return usage_error(
-				    cli, NULL,
-				    "unknown output format '%s' (text, json, yaml, sarif or junit)", value);
-			}
-		} else {
+		idx = command_option_match(global_options, CMD_ALL_OPTIONS, a, &value);
+		/* a flag with something glued on ("-vv", "--quiet=1") is none of them: the command's
+		 * parser names it */
+		if (idx < 0 || (global_options[idx].arg == NULL && value != NULL)) {
 			rest[(*nrest)++] = argv[i];
+			continue;
 		}
+		o = &global_options[idx];
+		if (o->arg != NULL && value == NULL) {
+			if (i + 1 >= argc)
+				return usage_error(cli, NULL, "option %s needs a value", a);
+			value = argv[++i];
+		}
+		/* -o=json is -o json: after the letter, the value is what follows an '=', as it always was */
+		if (a[1] != '-' && (eq = strchr(a, '=')) != NULL)
+			value = eq + 1;
+		if (o->values != NULL && (v = command_value_find(o->values, value)) == NULL)
+			return unknown_value(cli, o, value);
+		set_global(cli, o, v, value, help);
 	}
 	return 0;
 }
@@ -254,16 +263,20 @@ static int parse_command_args(struct cli *cli, const struct command *cmd, int ar
  * (audit.h); then its session is opened, so that exec finds it (cli_session). */
 static int command_ready(struct cli *cli, const struct command *cmd)
 {
+	const struct cmd_value *formats = global_option_named("output")->values, *out = formats;
 	const struct context *ctx = NULL;
 	const struct driver *d;
 	struct session *s;
 	struct config *cfg;
 	const char *what;
+	char list[128];
 
-	if ((cli->output == OUTPUT_SARIF || cli->output == OUTPUT_JUNIT) &&
-	    !(cmd->flags & CMD_REPORT_FORMATS))
-		return cli_fail(cli, EXIT_USAGE, "-o %s: msgadm %s prints text, json or yaml",
-				cli->output == OUTPUT_SARIF ? "sarif" : "junit", cmd->name);
+	while (out->word != NULL && out->value != (int)cli->output)
+		out++;
+	if (out->word != NULL && !command_value_allowed(out, cmd->flags)) {
+		command_values_join(formats, cmd->flags, list, sizeof(list));
+		return cli_fail(cli, EXIT_USAGE, "-o %s: msgadm %s prints %s", out->word, cmd->name, list);
+	}
 	if (!(cmd->flags & (CMD_NEEDS_SERVER | CMD_CHANGES_STATE)))
 		return 0;
 	if (cli_config(cli, &cfg) != 0 || config_select(cfg, cli->context_name, &ctx, &cli->err) != 0)

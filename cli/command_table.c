@@ -3,6 +3,7 @@
  * (CMD_HIDDEN) come last: msgadm's own tools, which help, the manual and completions leave out. */
 #include <stddef.h>
 
+#include "cli.h"
 #include "shell/command.h"
 
 extern const struct command cmd_validate, cmd_plan, cmd_apply, cmd_export, cmd_user_list, cmd_user_show,
@@ -55,13 +56,30 @@ const struct command *const command_table[] = {
     NULL,
 };
 
+/* The values of -o and --color, once: parsing, its messages and completion read them here (the help
+ * texts below name them too; test_cli_globals checks they name them all). */
+static const struct cmd_value output_values[] = {
+    {"text", OUTPUT_TEXT, 0},
+    {"json", OUTPUT_JSON, 0},
+    {"yaml", OUTPUT_YAML, 0},
+    {"sarif", OUTPUT_SARIF, CMD_REPORT_FORMATS},
+    {"junit", OUTPUT_JUNIT, CMD_REPORT_FORMATS},
+    {NULL, 0, 0},
+};
+static const struct cmd_value color_values[] = {
+    {"auto", COLOR_AUTO, 0},
+    {"always", COLOR_ALWAYS, 0},
+    {"never", COLOR_NEVER, 0},
+    {NULL, 0, 0},
+};
+
 const struct cmd_option global_options[] = {
-    {"context", 0, "NAME", "use this connection profile (also MSGADM_CONTEXT)", "context"},
-    {"output", 'o', "FORMAT", "text (default), json or yaml; lint also sarif or junit", "format"},
-    {"color", 0, "WHEN", "colour plans: auto (on a terminal, unless NO_COLOR is set), always or never",
-     "color"},
-    {"verbose", 'v', NULL, "trace HTTP requests on stderr (secrets redacted)", NULL},
-    {"quiet", 'q', NULL, "print only results and errors", NULL},
-    {"help", 'h', NULL, "show help for msgadm or one command", NULL},
-    {NULL, 0, NULL, NULL, NULL},
+    {"context", 0, "NAME", "use this connection profile (also MSGADM_CONTEXT)", "context", NULL},
+    {"output", 'o', "FORMAT", "text (default), json or yaml; lint also sarif or junit", NULL, output_values},
+    {"color", 0, "WHEN", "colour plans: auto (on a terminal, unless NO_COLOR is set), always or never", NULL,
+     color_values},
+    {"verbose", 'v', NULL, "trace HTTP requests on stderr (secrets redacted)", NULL, NULL},
+    {"quiet", 'q', NULL, "print only results and errors", NULL, NULL},
+    {"help", 'h', NULL, "show help for msgadm or one command", NULL, NULL},
+    {NULL, 0, NULL, NULL, NULL, NULL},
 };

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +12,12 @@
 #include "io/document.h"
 #include "audit/audit.h"
 #include "base/exitcode.h"
+#include "io/file_private.h"
 #include "io/schema.h"
+#include "io/wholefile.h"
 #include "io/yaml_load.h"
+
+#define KEY_FILE_MAX 65536 /* a PEM RSA 4096-bit key is about 3300 bytes */
 
 char *config_default_path(void)
 {
@@ -94,31 +99,39 @@ static int read_contexts(struct config *cfg, struct msg_err *err)
 
 int config_load(const char *path, struct config **out, struct msg_err *err)
 {
+	static const struct file_private trusted = {
+	    .flags = O_RDONLY,
+	    .refuse = FILE_PRIVATE_TRUSTED,
+	    .status = EXIT_CONFIG,
+	    .missing_ok = true,
+	    .exposed = "%s: is writable by group or others; fix with: chmod go-w %s",
+	};
 	struct config *cfg = calloc(1, sizeof(*cfg));
-	struct stat st;
-	int rc = -1;
+	FILE *f = NULL;
+	int fd, rc = -1;
 
 	if (cfg == NULL)
 		return err_set(err, EXIT_FAILURE_, "out of memory");
 	cfg->path = strdup(path);
-	if (stat(path, &st) != 0) {
-		if (errno != ENOENT) {
-			err_set(err, EXIT_CONFIG, "%s: %s", path, strerror(errno));
-			goto done;
-		}
+	fd = file_private_open(path, &trusted, err);
+	if (fd == FILE_PRIVATE_MISSING) {
 		cfg->doc = json_object();
 		cfg->pos = json_object();
 		cfg->contexts = calloc(1, sizeof(*cfg->contexts));
 		rc = 0;
 		goto done;
 	}
+	if (fd < 0)
+		goto done;
 	cfg->exists = 1;
-	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		err_set(err, EXIT_CONFIG, "%s: is writable by group or others; fix with: chmod go-w %s", path,
-			path);
+	/* parsed from the descriptor that was checked, not from the path opened again */
+	f = fdopen(fd, "rb");
+	if (f == NULL) {
+		close(fd);
+		err_set(err, EXIT_FAILURE_, "out of memory");
 		goto done;
 	}
-	if (yaml_load_file(path, &cfg->doc, &cfg->pos, err) != 0 ||
+	if (yaml_load_stream(f, path, &cfg->doc, &cfg->pos, err) != 0 ||
 	    document_check(path, schema_config(), cfg->doc, cfg->pos, err) != 0 ||
 	    read_contexts(cfg, err) != 0) {
 		err->status = EXIT_CONFIG;
@@ -126,6 +139,8 @@ int config_load(const char *path, struct config **out, struct msg_err *err)
 	}
 	rc = 0;
 done:
+	if (f != NULL)
+		fclose(f);
 	if (rc == 0)
 		*out = cfg;
 	else
@@ -218,29 +233,25 @@ static void trim(char *s)
 
 static int read_token_file(const char *ctx_name, const char *path, char **token, struct msg_err *err)
 {
-	char buf[4096];
-	struct stat st;
-	size_t n;
-	FILE *f;
+	char buf[4096], name[sizeof(err->text)];
+	const struct file_private secret = {
+	    .name = name,
+	    .flags = O_RDONLY,
+	    .regular = true,
+	    .refuse = FILE_PRIVATE_SECRET,
+	    .status = EXIT_CONFIG,
+	};
+	size_t n = 0;
+	ssize_t got;
+	int fd;
 
-	f = fopen(path, "r");
-	if (f == NULL)
-		return err_set(err, EXIT_CONFIG, "context %s: token file %s: %s", ctx_name, path,
-			       strerror(errno));
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		fclose(f);
-		return err_set(err, EXIT_CONFIG, "context %s: token file %s: not a regular file", ctx_name,
-			       path);
-	}
-	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		fclose(f);
-		return err_set(
-		    err, EXIT_CONFIG,
-		    "context %s: token file %s is readable by group or others; fix with: chmod 600 %s",
-		    ctx_name, path, path);
-	}
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
+	snprintf(name, sizeof(name), "context %s: token file %s", ctx_name, path);
+	fd = file_private_open(path, &secret, err);
+	if (fd < 0)
+		return -1;
+	while (n < sizeof(buf) - 1 && (got = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0)
+		n += (size_t)got;
+	close(fd);
 	buf[n] = '\0';
 	trim(buf);
 	if (buf[0] == '\0') {
@@ -252,21 +263,32 @@ static int read_token_file(const char *ctx_name, const char *path, char **token,
 	return *token ? 0 : err_set(err, EXIT_FAILURE_, "out of memory");
 }
 
-int context_check_key_file(const struct context *ctx, struct msg_err *err)
+int context_read_key(const struct context *ctx, unsigned char **pem, size_t *len, struct msg_err *err)
 {
-	struct stat st;
+	char name[sizeof(err->text)];
+	const struct file_private secret = {
+	    .name = name,
+	    .flags = O_RDONLY,
+	    .regular = true,
+	    .refuse = FILE_PRIVATE_SECRET,
+	    .status = EXIT_CONFIG,
+	};
+	int fd, rc;
 
-	if (ctx->client_key == NULL)
+	if (ctx->client_key == NULL) {
+		*pem = NULL;
+		*len = 0;
 		return 0;
-	if (stat(ctx->client_key, &st) != 0)
-		return err_set(err, EXIT_CONFIG, "context %s: client_key %s: %s", ctx->name, ctx->client_key,
-			       strerror(errno));
-	if (st.st_mode & (S_IRWXG | S_IRWXO))
-		return err_set(
-		    err, EXIT_CONFIG,
-		    "context %s: client_key %s is readable by group or others; fix with: chmod 600 %s",
-		    ctx->name, ctx->client_key, ctx->client_key);
-	return 0;
+	}
+	snprintf(name, sizeof(name), "context %s: client_key %s", ctx->name, ctx->client_key);
+	fd = file_private_open(ctx->client_key, &secret, err);
+	if (fd < 0)
+		return -1;
+	rc = wholefile_read_fd(fd, name, KEY_FILE_MAX, pem, len, NULL, err);
+	close(fd);
+	if (rc != 0 && err->status != EXIT_FAILURE_)
+		err->status = EXIT_CONFIG;
+	return rc;
 }
 
 int context_read_token(const struct context *ctx, char **token, struct msg_err *err)

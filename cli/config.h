@@ -6,6 +6,7 @@
 #define MSGADM_CONFIG_H
 
 #include <jansson.h>
+#include <stddef.h>
 
 #include "base/msg_err.h"
 #include "engine/session.h"
@@ -37,8 +38,10 @@ int config_select(const struct config *cfg, const char *name, const struct conte
  * string the caller must wipe (explicit_bzero) and free. */
 int context_read_token(const struct context *ctx, char **token, struct msg_err *err);
 
-/* Refuses a client_key that group or others can read (EXIT_CONFIG, naming it). */
-int context_check_key_file(const struct context *ctx, struct msg_err *err);
+/* Reads the context's client_key (PEM), refusing one that group or others can read (EXIT_CONFIG,
+ * naming it), so that the TLS library gets the bytes that were checked. *pem is NULL when the context
+ * has none; else malloc'd, and the caller wipes (explicit_bzero) and frees it. */
+int context_read_key(const struct context *ctx, unsigned char **pem, size_t *len, struct msg_err *err);
 
 /* Rewrites current_context in the file (atomically, keeping mode 0600). */
 int config_set_current(struct config *cfg, const char *name, struct msg_err *err);

@@ -14,7 +14,9 @@ int session_open(const struct context *ctx, FILE *trace, struct session **out, s
 	const bool basic = ctx->auth != NULL && strcmp(ctx->auth, "basic") == 0;
 	struct http_config hc = {0};
 	struct session *s = NULL;
+	unsigned char *key = NULL;
 	char *token = NULL;
+	size_t key_len = 0;
 	int rc = -1;
 
 	if (d == NULL)
@@ -23,8 +25,8 @@ int session_open(const struct context *ctx, FILE *trace, struct session **out, s
 	if (basic && !d->basic_auth)
 		return err_set(err, EXIT_CONFIG, "context %s: the %s driver does not take auth: basic",
 			       ctx->name, d->name);
-	if (context_check_key_file(ctx, err) != 0 || context_read_token(ctx, &token, err) != 0)
-		return -1;
+	if (context_read_key(ctx, &key, &key_len, err) != 0 || context_read_token(ctx, &token, err) != 0)
+		goto done;
 	s = calloc(1, sizeof(*s));
 	if (s == NULL) {
 		err_set(err, EXIT_FAILURE_, "out of memory");
@@ -41,7 +43,8 @@ int session_open(const struct context *ctx, FILE *trace, struct session **out, s
 	hc.retry_hint_ms = d->retry_hint_ms;
 	hc.ca_file = ctx->ca_file;
 	hc.client_cert = ctx->client_cert;
-	hc.client_key = ctx->client_key;
+	hc.client_key = key;
+	hc.client_key_len = key_len;
 	hc.label = d->name;
 	hc.connect_timeout_ms = ctx->connect_timeout_ms;
 	hc.timeout_ms = ctx->timeout_ms;
@@ -56,8 +59,12 @@ int session_open(const struct context *ctx, FILE *trace, struct session **out, s
 		goto done;
 	rc = 0;
 done:
-	explicit_bzero(token, strlen(token));
+	if (token != NULL)
+		explicit_bzero(token, strlen(token));
 	free(token);
+	if (key != NULL)
+		explicit_bzero(key, key_len);
+	free(key);
 	if (rc == 0)
 		*out = s;
 	else

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +13,10 @@
 #include <unistd.h>
 
 #include "base/exitcode.h"
+#include "io/digest.h"
+#include "io/file_private.h"
 
-#define HASH_HEX 64
+#define HASH_HEX DIGEST_SHA256_HEX
 #define MAX_LINE (16 * 1024 * 1024) /* a longer line is not one msgadm wrote */
 
 static const char zero_hash[HASH_HEX + 1] =
@@ -26,17 +27,6 @@ struct audit_log {
 	char *path;
 	json_t *base; /* the fields every line of this run shares: user, uid, context, server, ... */
 };
-
-static void sha256_hex(const void *data, size_t len, char hex[HASH_HEX + 1])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-
-	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-	for (unsigned int i = 0; i < n && i < HASH_HEX / 2; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	hex[HASH_HEX] = '\0';
-}
 
 char *audit_path(const struct context *ctx)
 {
@@ -128,7 +118,7 @@ static int tail_hash(const struct audit_log *log, char hex[HASH_HEX + 1], struct
 		free(line);
 		return err_set(err, EXIT_FAILURE_, "audit log %s: read error", log->path);
 	}
-	sha256_hex(line, (size_t)(end - start), hex);
+	digest_sha256_hex(line, (size_t)(end - start), hex);
 	free(line);
 	return 0;
 }
@@ -155,8 +145,15 @@ int audit_open(const struct context *ctx, const char *driver, const char *digest
 	       struct msg_err *err)
 {
 	struct audit_log *log = calloc(1, sizeof(*log));
-	char hex[HASH_HEX + 1];
-	struct stat st;
+	char hex[HASH_HEX + 1], name[sizeof(err->text)];
+	const struct file_private trusted = {
+	    .name = name,
+	    .flags = O_RDWR | O_APPEND | O_CREAT,
+	    .create_mode = 0600,
+	    .regular = true,
+	    .refuse = FILE_PRIVATE_TRUSTED,
+	    .status = EXIT_FAILURE_,
+	};
 
 	if (log == NULL || (log->path = audit_path(ctx)) == NULL) {
 		free(log);
@@ -165,21 +162,10 @@ int audit_open(const struct context *ctx, const char *driver, const char *digest
 	log->fd = -1;
 	if (make_parents(log->path, err) != 0)
 		goto fail;
-	log->fd = open(log->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (log->fd < 0) {
-		err_set(err, EXIT_FAILURE_, "audit log %s: %s", log->path, strerror(errno));
+	snprintf(name, sizeof(name), "audit log %s", log->path);
+	log->fd = file_private_open(log->path, &trusted, err);
+	if (log->fd < 0)
 		goto fail;
-	}
-	if (fstat(log->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		err_set(err, EXIT_FAILURE_, "audit log %s: not a regular file", log->path);
-		goto fail;
-	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		err_set(err, EXIT_FAILURE_,
-			"audit log %s is writable by group or others; fix with: chmod 600 %s", log->path,
-			log->path);
-		goto fail;
-	}
 	if (flock(log->fd, LOCK_EX) != 0) {
 		err_set(err, EXIT_FAILURE_, "audit log %s: cannot lock: %s", log->path, strerror(errno));
 		goto fail;
@@ -369,7 +355,7 @@ int audit_verify(const char *path, const char *anchor, json_t **summary, struct 
 			    "lines were removed or reordered here",
 			    path, number, number - 1, number - 1);
 		json_decref(record);
-		sha256_hex(line, (size_t)len, expected);
+		digest_sha256_hex(line, (size_t)len, expected);
 		anchored |= anchor != NULL && strcmp(anchor, expected) == 0;
 	}
 	free(line);

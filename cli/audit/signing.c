@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "base/exitcode.h"
+#include "io/digest.h"
+#include "io/file_private.h"
 #include "io/wholefile.h"
 
 #define KEY_FILE_MAX 16384 /* a PEM Ed25519 key is about 120 bytes */
@@ -116,6 +118,7 @@ static int check_ed25519(const char *path, EVP_PKEY **key, EVP_PKEY *k, struct m
 
 int signing_load_private(const char *path, EVP_PKEY **key, struct msg_err *err)
 {
+	static const struct file_private secret_key = {.refuse = FILE_PRIVATE_SECRET, .status = EXIT_CONFIG};
 	unsigned char *pem = NULL;
 	EVP_PKEY *k = NULL;
 	int asked = 0, is_public;
@@ -126,7 +129,7 @@ int signing_load_private(const char *path, EVP_PKEY **key, struct msg_err *err)
 	if (wholefile_read(path, KEY_FILE_MAX, &pem, &len, &mode, err) != 0)
 		return -1;
 	is_public = strstr((const char *)pem, "PUBLIC KEY-----") != NULL;
-	if (!is_public && !(mode & (S_IRWXG | S_IRWXO)) && (b = BIO_new_mem_buf(pem, (int)len)) != NULL) {
+	if (!is_public && (mode & secret_key.refuse) == 0 && (b = BIO_new_mem_buf(pem, (int)len)) != NULL) {
 		k = PEM_read_bio_PrivateKey(b, NULL, no_passphrase, &asked);
 		BIO_free(b);
 	}
@@ -135,10 +138,10 @@ int signing_load_private(const char *path, EVP_PKEY **key, struct msg_err *err)
 	if (is_public)
 		return err_set(err, EXIT_DATAERR,
 			       "%s is a public key; sign with the private key (KEY, not KEY.pub)", path);
-	/* an exposed key is refused before it is used, like a token file */
-	if (mode & (S_IRWXG | S_IRWXO))
-		return err_set(err, EXIT_CONFIG, "%s is readable by group or others; fix with: chmod 600 %s",
-			       path, path);
+	/* an exposed key is refused before it is used, like a token file; after the file was read (on
+	 * the descriptor wholefile_read checked) because a public key given by mistake is said first */
+	if (file_private_check(path, mode, &secret_key, err) != 0)
+		return -1;
 	if (k == NULL && asked)
 		return err_set(err, EXIT_DATAERR,
 			       "%s: the key is encrypted; msgadm reads only unencrypted keys", path);
@@ -211,22 +214,14 @@ int signing_verify(EVP_PKEY *key, const void *msg, size_t len, const unsigned ch
 
 char *signing_fingerprint(EVP_PKEY *key)
 {
-	unsigned char *der = NULL, md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	char *text;
+	unsigned char *der = NULL;
+	char *text = NULL;
 	int n = i2d_PUBKEY(key, &der);
 
-	if (n <= 0 || !EVP_Digest(der, (size_t)n, md, &mdlen, EVP_sha256(), NULL)) {
-		OPENSSL_free(der);
-		ERR_clear_error();
-		return NULL;
-	}
+	if (n > 0)
+		text = digest_sha256_tagged(der, (size_t)n);
 	OPENSSL_free(der);
-	text = malloc(7 + 2 * mdlen + 1);
 	if (text == NULL)
-		return NULL;
-	memcpy(text, "sha256:", 7);
-	for (unsigned int i = 0; i < mdlen; i++)
-		snprintf(text + 7 + 2 * i, 3, "%02x", md[i]);
+		ERR_clear_error();
 	return text;
 }

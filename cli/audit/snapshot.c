@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "base/exitcode.h"
+#include "io/digest.h"
 #include "io/jcs.h"
 #include "engine/plan.h"
 #include "signing.h"
@@ -24,23 +25,17 @@ static const char *const meta_fields[] = {"format",  "context",	       "driver",
 
 int snapshot_body_sha256(const json_t *body, char hex[65], struct msg_err *err)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
 	char *canon = NULL;
 	size_t len;
+	int rc;
 
 	if (jcs_canonicalize(body, &canon, &len, err) != 0) {
 		err_prefix(err, "body");
 		return -1;
 	}
-	if (!EVP_Digest(canon, len, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32) {
-		free(canon);
-		return err_set(err, EXIT_FAILURE_, "cannot compute SHA-256");
-	}
+	rc = digest_sha256_hex(canon, len, hex);
 	free(canon);
-	for (unsigned int i = 0; i < mdlen; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	return 0;
+	return rc == 0 ? 0 : err_set(err, EXIT_FAILURE_, "cannot compute SHA-256");
 }
 
 int snapshot_build(struct session *s, json_t **snap, struct msg_err *err)

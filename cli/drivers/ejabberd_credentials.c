@@ -6,11 +6,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ejabberd.h"
 #include "base/exitcode.h"
+#include "io/file_private.h"
 
 int ej_password_new(char password[EJ_PASSWORD_LEN + 1], struct msg_err *err)
 {
@@ -39,8 +39,18 @@ int ej_password_new(char password[EJ_PASSWORD_LEN + 1], struct msg_err *err)
 
 int ej_credentials_open(const struct session *s, const char *what, int *fd, struct msg_err *err)
 {
+	static const struct file_private secret = {
+	    .flags = O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NOCTTY,
+	    .create_mode = 0600,
+	    .regular = true,
+	    .refuse = FILE_PRIVATE_SECRET,
+	    .status = EXIT_FAILURE_,
+	    .missing_status = EXIT_NOINPUT,
+	    .exposed = "%s: is readable by group or others, and would hold passwords; fix with: chmod 600 %s "
+		       "(nothing was changed)",
+	    .suffix = "; nothing was changed",
+	};
 	const char *path = s->credentials_out;
-	struct stat st;
 	int f;
 
 	if (path == NULL)
@@ -48,23 +58,9 @@ int ej_credentials_open(const struct session *s, const char *what, int *fd, stru
 			       "ejabberd: %s needs --credentials-out FILE: its new password is written only "
 			       "there; nothing was changed",
 			       what);
-	f = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
-	if (f < 0 && errno == ELOOP)
-		return err_set(err, EXIT_FAILURE_, "%s: is a symbolic link; nothing was changed", path);
+	f = file_private_open(path, &secret, err);
 	if (f < 0)
-		return err_set(err, errno == ENOENT ? EXIT_NOINPUT : EXIT_FAILURE_,
-			       "%s: %s; nothing was changed", path, strerror(errno));
-	if (fstat(f, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(f);
-		return err_set(err, EXIT_FAILURE_, "%s: not a regular file; nothing was changed", path);
-	}
-	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		close(f);
-		return err_set(err, EXIT_FAILURE_,
-			       "%s: is readable by group or others, and would hold passwords; fix with: "
-			       "chmod 600 %s (nothing was changed)",
-			       path, path);
-	}
+		return -1;
 	*fd = f;
 	return 0;
 }

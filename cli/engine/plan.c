@@ -7,28 +7,17 @@
 
 #include "base/exitcode.h"
 #include "diff.h"
+#include "io/digest.h"
 #include "io/document.h"
 #include "safety.h"
 
 char *state_digest(const json_t *actual)
 {
 	char *text = json_dumps(actual, JSON_COMPACT | JSON_SORT_KEYS);
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
-	char *hex;
+	char *digest = text ? digest_sha256_tagged(text, strlen(text)) : NULL;
 
-	if (text == NULL || !EVP_Digest(text, strlen(text), md, &len, EVP_sha256(), NULL)) {
-		free(text);
-		return NULL;
-	}
 	free(text);
-	hex = malloc(7 + 2 * len + 1);
-	if (hex == NULL)
-		return NULL;
-	strcpy(hex, "sha256:");
-	for (unsigned int i = 0; i < len; i++)
-		snprintf(hex + 7 + 2 * i, 3, "%02x", md[i]);
-	return hex;
+	return digest;
 }
 
 static void add_note(json_t *notes, const struct driver *d, const char *path, enum capability_level level,
@@ -103,13 +92,13 @@ static bool served_section(const struct driver *d, const char *path)
 }
 
 /* Takes the part of the policy the driver can manage out of desired (a copy of the policy), and
- * expands the engine's types in it into planned[] (*n of them); notes get everything else. */
+ * expands the types listed in it (driver_policy_types) into planned[] (*n of them); notes get
+ * everything else. */
 static int managed_part(const struct session *s, json_t *desired, struct planned *planned, size_t *n,
 			json_t *notes, struct msg_err *err)
 {
 	const struct driver *d = s->driver;
 	const char *note;
-
 	const struct resource_type *types[PLAN_TYPES_MAX];
 	const size_t ntypes = driver_policy_types(d, types, PLAN_TYPES_MAX);
 
@@ -156,7 +145,8 @@ static int managed_part(const struct session *s, json_t *desired, struct planned
 	return 0;
 }
 
-/* Reads the server's items of the engine's types and diffs them: state gets them by state_key. */
+/* Reads the server's items of the types expanded from the policy and diffs them: state gets them by
+ * state_key. */
 static int plan_engine_types(struct session *s, struct planned *planned, size_t n, json_t *state,
 			     json_t *changes, json_t *skipped, struct msg_err *err)
 {

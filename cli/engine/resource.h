@@ -9,8 +9,10 @@
  * tables; none of them names a type.
  *
  * The engine's own types are resource_types[] (users, invite tokens). A driver may declare types of
- * its own for what only it can enumerate (a room's server ACL, a block of its configuration file):
- * those leave expand NULL, and their resource_ops read the desired and the actual items together.
+ * its own: with an expand (and then a section, list, key and state_key) they are planned from the
+ * policy's lists like the engine's; for what only the driver can enumerate (a room's server ACL, a
+ * block of its configuration file) they leave expand NULL, and their resource_ops read the desired
+ * and the actual items together.
  *
  * Changes stay JSON objects, as plans are saved and printed:
  *   {"op": "create", "type": "user", "key": "alice", "path": "users.list[0]", "after": {...}}

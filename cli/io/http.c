@@ -36,9 +36,11 @@ struct http_client {
 	const char *basic_user_form;	  /* http_config's, for messages */
 	int (*basic_user_check)(const char *user, struct msg_err *err);
 	long (*retry_hint_ms)(long status, const json_t *body);
-	struct curl_slist *headers;	 /* Accept, Expect, Authorization */
-	struct curl_slist *headers_json; /* the same plus Content-Type */
-	char *ca_file, *client_cert, *client_key, *label;
+	struct curl_slist *headers;	  /* Accept, Expect, Authorization */
+	struct curl_slist *headers_json;  /* the same plus Content-Type */
+	char *ca_file, *client_cert, *label;
+	unsigned char *client_key; /* PEM, handed to curl in place (CURL_BLOB_NOCOPY); wiped on free */
+	size_t client_key_len;
 	long connect_timeout_ms, timeout_ms, retry_base_ms, retry_max_ms;
 	int max_attempts;
 	FILE *trace;
@@ -312,12 +314,19 @@ struct http_client *http_client_new(const struct http_config *config, struct msg
 	if (parse_base_url(c, config->base_url, err) < 0)
 		goto fail;
 	if (check_readable("ca_file", config->ca_file, err) < 0 ||
-	    check_readable("client_cert", config->client_cert, err) < 0 ||
-	    check_readable("client_key", config->client_key, err) < 0)
+	    check_readable("client_cert", config->client_cert, err) < 0)
 		goto fail;
+	if (config->client_key != NULL) {
+		c->client_key = malloc(config->client_key_len ? config->client_key_len : 1);
+		if (c->client_key == NULL) {
+			err_set(err, EXIT_FAILURE_, "out of memory");
+			goto fail;
+		}
+		memcpy(c->client_key, config->client_key, config->client_key_len);
+		c->client_key_len = config->client_key_len;
+	}
 	if (!copy_opt(&c->token, config->token) || !copy_opt(&c->ca_file, config->ca_file) ||
 	    !copy_opt(&c->client_cert, config->client_cert) ||
-	    !copy_opt(&c->client_key, config->client_key) ||
 	    !copy_opt(&c->label, config->label ? config->label : "http") ||
 	    (c->curl = curl_easy_init()) == NULL) {
 		err_set(err, EXIT_FAILURE_, "out of memory");
@@ -361,6 +370,8 @@ void http_client_free(struct http_client *client)
 	free(client->origin);
 	free(client->ca_file);
 	free(client->client_cert);
+	if (client->client_key != NULL)
+		explicit_bzero(client->client_key, client->client_key_len);
 	free(client->client_key);
 	free(client->label);
 	free(client);
@@ -519,8 +530,13 @@ static CURLcode perform(struct http_client *c, const char *method, const char *u
 		SET(CURLOPT_CAINFO, c->ca_file);
 	if (c->client_cert != NULL)
 		SET(CURLOPT_SSLCERT, c->client_cert);
-	if (c->client_key != NULL)
-		SET(CURLOPT_SSLKEY, c->client_key);
+	if (c->client_key != NULL) {
+		/* the bytes msgadm checked and read (config.h), not a path curl would open again; NOCOPY
+		 * keeps them in the one buffer that is wiped */
+		struct curl_blob key = {
+		    .data = c->client_key, .len = c->client_key_len, .flags = CURL_BLOB_NOCOPY};
+		SET(CURLOPT_SSLKEY_BLOB, &key);
+	}
 	if (c->loopback)
 		SET(CURLOPT_NOPROXY, "*"); /* http:// is allowed because the bytes stay on this machine */
 	SET(CURLOPT_USERAGENT, "msgadm");

@@ -15,7 +15,8 @@
  * retried only when it certainly did not reach the server (connect failure, 429, 503); otherwise the call
  * fails with err->unknown_outcome = true so the caller re-reads the state before deciding anything.
  *
- * Ownership: config strings are copied; the token is wiped (explicit_bzero) when the client is freed.
+ * Ownership: config strings are copied; the token and the client key are wiped (explicit_bzero) when
+ * the client is freed.
  * Replies are owned by the caller and released with http_reply_clear. */
 #ifndef MSGADM_HTTP_H
 #define MSGADM_HTTP_H
@@ -41,7 +42,8 @@ struct http_config {
 					   * or NULL; the strings must outlive the client */
 	const char *ca_file;		  /* optional */
 	const char *client_cert;	  /* optional */
-	const char *client_key;		  /* optional */
+	const void *client_key;		  /* optional: the PEM key's bytes, not its path */
+	size_t client_key_len;		  /* (copied; the copy is wiped when the client is freed) */
 	const char *label;		  /* message prefix, e.g. "synapse" */
 	/* Basic: the user name the server wants, for messages ("the full JID, as in
 	 * admin@example.test:secret"), and its check (0, or -1 with err set), both optional. */

@@ -10,31 +10,22 @@
 
 #include "base/exitcode.h"
 
-int wholefile_read(const char *path, size_t max, unsigned char **data, size_t *len, mode_t *mode,
-		   struct msg_err *err)
+int wholefile_read_fd(int fd, const char *name, size_t max, unsigned char **data, size_t *len, mode_t *mode,
+		      struct msg_err *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	unsigned char *buf = NULL;
 	struct stat st;
 	size_t got = 0;
 	ssize_t n;
 
-	if (fd < 0)
-		return err_set(err, EXIT_NOINPUT, "%s: %s", path, strerror(errno));
 	/* the descriptor's own status: the file checked is the file read */
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return err_set(err, EXIT_DATAERR, "%s: not a regular file", path);
-	}
-	if ((size_t)st.st_size > max) {
-		close(fd);
-		return err_set(err, EXIT_DATAERR, "%s: larger than %zu bytes", path, max);
-	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return err_set(err, EXIT_DATAERR, "%s: not a regular file", name);
+	if ((size_t)st.st_size > max)
+		return err_set(err, EXIT_DATAERR, "%s: larger than %zu bytes", name, max);
 	buf = malloc((size_t)st.st_size + 1);
-	if (buf == NULL) {
-		close(fd);
+	if (buf == NULL)
 		return err_set(err, EXIT_FAILURE_, "out of memory");
-	}
 	/* read one byte past st_size: a file that grows meanwhile is refused, not cut */
 	do {
 		n = read(fd, buf + got, (size_t)st.st_size + 1 - got);
@@ -44,19 +35,31 @@ int wholefile_read(const char *path, size_t max, unsigned char **data, size_t *l
 	if (n < 0 || got != (size_t)st.st_size) {
 		int saved = n < 0 ? errno : 0;
 
-		close(fd);
+		explicit_bzero(buf, got); /* it may be a key */
 		free(buf);
 		if (saved != 0)
-			return err_set(err, EXIT_NOINPUT, "%s: %s", path, strerror(saved));
-		return err_set(err, EXIT_DATAERR, "%s: changed while it was read", path);
+			return err_set(err, EXIT_NOINPUT, "%s: %s", name, strerror(saved));
+		return err_set(err, EXIT_DATAERR, "%s: changed while it was read", name);
 	}
-	close(fd);
 	buf[got] = '\0';
 	*data = buf;
 	*len = got;
 	if (mode != NULL)
 		*mode = st.st_mode;
 	return 0;
+}
+
+int wholefile_read(const char *path, size_t max, unsigned char **data, size_t *len, mode_t *mode,
+		   struct msg_err *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return err_set(err, EXIT_NOINPUT, "%s: %s", path, strerror(errno));
+	rc = wholefile_read_fd(fd, path, max, data, len, mode, err);
+	close(fd);
+	return rc;
 }
 
 int wholefile_create(const char *path, mode_t mode, const void *data, size_t len, struct msg_err *err)

@@ -15,6 +15,10 @@
  * not a regular file). The caller wipes a secret's bytes before freeing them. */
 int wholefile_read(const char *path, size_t max, unsigned char **data, size_t *len, mode_t *mode,
 		   struct msg_err *err);
+/* The same from a descriptor the caller opened (and checked, see file_private.h) and still owns; name
+ * stands for the file in messages. */
+int wholefile_read_fd(int fd, const char *name, size_t max, unsigned char **data, size_t *len, mode_t *mode,
+		      struct msg_err *err);
 
 /* Creates path with mode (less the umask) and writes data; refuses (EXIT_FAILURE_) when path exists,
  * even as a dangling symbolic link. On a failed write the partial file is removed. */

@@ -503,19 +503,12 @@ done:
 	return ret;
 }
 
-int yaml_load_file(const char *path, json_t **doc, json_t **pos, struct msg_err *err)
+int yaml_load_stream(FILE *f, const char *name, json_t **doc, json_t **pos, struct msg_err *err)
 {
-	int is_stdin = strcmp(path, "-") == 0;
-	const char *name = is_stdin ? "<stdin>" : path;
-	FILE *f = is_stdin ? stdin : fopen(path, "rb");
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
 	int ret = -1;
 
-	if (f == NULL) {
-		err_set(err, EXIT_NOINPUT, "%s: %s", name, strerror(errno));
-		goto done;
-	}
 	/* Grow as needed and read one byte past the limit, so "at the limit" and "over it" differ. */
 	while (!feof(f) && !ferror(f) && len <= YAML_FILE_LIMIT) {
 		if (len == cap) {
@@ -543,9 +536,22 @@ int yaml_load_file(const char *path, json_t **doc, json_t **pos, struct msg_err 
 	}
 	ret = yaml_load_string(buf, len, name, doc, pos, err);
 done:
-	if (f != NULL && !is_stdin)
-		fclose(f);
 	free(buf);
+	return ret;
+}
+
+int yaml_load_file(const char *path, json_t **doc, json_t **pos, struct msg_err *err)
+{
+	int is_stdin = strcmp(path, "-") == 0;
+	const char *name = is_stdin ? "<stdin>" : path;
+	FILE *f = is_stdin ? stdin : fopen(path, "rb");
+	int ret;
+
+	if (f == NULL)
+		return err_set(err, EXIT_NOINPUT, "%s: %s", name, strerror(errno));
+	ret = yaml_load_stream(f, name, doc, pos, err);
+	if (!is_stdin)
+		fclose(f);
 	return ret;
 }
 

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "base/msg_err.h"
 
@@ -24,6 +25,9 @@
  * value's first character. Errors: status EXIT_NOINPUT for a missing/unreadable file, EXIT_DATAERR for
  * anything wrong inside it. */
 int yaml_load_file(const char *path, json_t **doc, json_t **pos, struct msg_err *err);
+/* The same from a stream open for reading (read to its end and left open), e.g. one whose
+ * descriptor was checked first; name is used in messages. */
+int yaml_load_stream(FILE *f, const char *name, json_t **doc, json_t **pos, struct msg_err *err);
 /* The same from memory; name is used in messages (e.g. "<stdin>"). */
 int yaml_load_string(const char *text, size_t len, const char *name, json_t **doc, json_t **pos,
 		     struct msg_err *err);

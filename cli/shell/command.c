@@ -68,3 +68,33 @@ const char *args_value(const struct cmd_args *args, const char *name)
 
 	return i >= 0 ? args->values[i] : NULL;
 }
+
+const struct cmd_value *command_value_find(const struct cmd_value *values, const char *word)
+{
+	for (const struct cmd_value *v = values; v->word != NULL; v++)
+		if (strcmp(v->word, word) == 0)
+			return v;
+	return NULL;
+}
+
+bool command_value_allowed(const struct cmd_value *v, unsigned flags)
+{
+	return (v->only & flags) == v->only;
+}
+
+void command_values_join(const struct cmd_value *values, unsigned flags, char *buf, size_t size)
+{
+	size_t used = 0, n = 0, taken = 0;
+	const char *sep;
+
+	for (const struct cmd_value *v = values; v->word != NULL; v++)
+		n += command_value_allowed(v, flags);
+	buf[0] = '\0';
+	for (const struct cmd_value *v = values; v->word != NULL && used < size; v++) {
+		if (!command_value_allowed(v, flags))
+			continue;
+		sep = taken == 0 ? "" : taken + 1 < n ? ", " : " or ";
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", sep, v->word);
+		taken++;
+	}
+}

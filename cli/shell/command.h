@@ -3,7 +3,9 @@
 #ifndef MSGADM_COMMAND_H
 #define MSGADM_COMMAND_H
 
+#include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 struct cli;
 
@@ -17,14 +19,24 @@ enum cmd_flag {
 };
 
 #define CMD_MAX_OPTIONS 12
+#define CMD_ALL_OPTIONS INT_MAX /* for command_option_match on a list that ends at name NULL only */
+
+/* One word an option's value may be, for an option with a closed list of them (-o, --color). */
+struct cmd_value {
+	const char *word; /* "json" */
+	int value;	  /* what it stands for, e.g. OUTPUT_JSON */
+	unsigned only;	  /* the command flags it needs (CMD_REPORT_FORMATS for -o sarif), or 0 */
+};
 
 struct cmd_option {
 	const char *name; /* long name, without "--" */
 	char short_name;  /* or 0 */
 	const char *arg;  /* value placeholder ("FILE"), NULL for a flag */
 	const char *help;
-	const char *complete; /* completion hint for the value: "file", "context", "format", "color",
-			       * "user", "room", or NULL (see complete.h) */
+	const char *complete; /* completion hint for the value: "file", "context", "user", "room", or
+			       * NULL (see complete.h) */
+	const struct cmd_value *values; /* the words the value may be, ending at word NULL; parsing,
+					 * its messages and completion take them from here; NULL: any */
 };
 
 struct cmd_args {
@@ -53,8 +65,8 @@ struct command {
 };
 
 extern const struct command *const command_table[];
-/* The options that may stand anywhere on the line (parsed by hand in cli.c), for help and the
- * completions; ends at the entry with name NULL. */
+/* The options that may stand anywhere on the line, for parsing (cli.c), help and the completions;
+ * ends at the entry with name NULL. */
 extern const struct cmd_option global_options[];
 
 /* The command whose name matches argv's first one or two words; *words gets 1 or 2. */
@@ -65,6 +77,14 @@ const struct command *command_find(int argc, char *const argv[], int *words);
 int command_option_match(const struct cmd_option *opts, int max, const char *word, const char **inline_value);
 /* Index of the option called name in cmd->options, or -1. */
 int command_option_index(const struct command *cmd, const char *name);
+
+/* The entry of values (ending at word NULL) that word is, or NULL. */
+const struct cmd_value *command_value_find(const struct cmd_value *values, const char *word);
+/* Whether a command with these flags takes v. */
+bool command_value_allowed(const struct cmd_value *v, unsigned flags);
+/* The words of values that a command with these flags takes, as "a, b or c", into buf ("" when none;
+ * cut short when buf is too small). */
+void command_values_join(const struct cmd_value *values, unsigned flags, char *buf, size_t size);
 
 /* Option accessors for exec functions. */
 bool args_flag(const struct cmd_args *args, const char *name);

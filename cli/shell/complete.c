@@ -1,19 +1,13 @@
 /* The completion engine; what it offers, and why, is in complete.h. */
 #include "complete.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "console_words.h"
 
-static const char *const format_values[] = {"text", "json", "yaml", NULL};
-static const char *const report_values[] = {"sarif", "junit", NULL};
-static const char *const color_values[] = {"auto", "always", "never", NULL};
 static const char *const shell_values[] = {"bash", "zsh", "fish", NULL};
-
-#define ALL_OPTIONS INT_MAX /* global_options ends at name NULL, not at a count */
 
 /* ---- the command table, by words ---- */
 
@@ -93,7 +87,7 @@ struct walk {
 /* The option word names, global or the command's (global options come first, as in cli.c). */
 static const struct cmd_option *walk_option(const struct walk *wk, const char *word, bool *inline_value)
 {
-	const struct cmd_option *o = option_named(global_options, ALL_OPTIONS, word, inline_value);
+	const struct cmd_option *o = option_named(global_options, CMD_ALL_OPTIONS, word, inline_value);
 
 	if (o == NULL && wk->cmd != NULL)
 		o = option_named(wk->cmd->options, CMD_MAX_OPTIONS, word, inline_value);
@@ -297,12 +291,6 @@ static void add_values(struct offer *of, const char *hint)
 		return;
 	if (strcmp(hint, "file") == 0) {
 		of->out->files = true;
-	} else if (strcmp(hint, "format") == 0) {
-		add_list(of, format_values);
-		if (wk->cmd != NULL && (wk->cmd->flags & CMD_REPORT_FORMATS))
-			add_list(of, report_values);
-	} else if (strcmp(hint, "color") == 0) {
-		add_list(of, color_values);
 	} else if (strcmp(hint, "shell") == 0) {
 		add_list(of, shell_values);
 	} else if (strcmp(hint, "context") == 0) {
@@ -318,6 +306,21 @@ static void add_values(struct offer *of, const char *hint)
 	}
 }
 
+/* The values of option o: its list (those the command takes: -o sarif only where it prints SARIF),
+ * else those of its hint. */
+static void add_option_values(struct offer *of, const struct cmd_option *o)
+{
+	unsigned flags = of->wk->cmd != NULL ? of->wk->cmd->flags : 0;
+
+	if (o->values == NULL) {
+		add_values(of, o->complete);
+		return;
+	}
+	for (const struct cmd_value *v = o->values; v->word != NULL; v++)
+		if (command_value_allowed(v, flags))
+			add_word(of, v->word, NULL);
+}
+
 /* An option word: the options that begin with it, or the values of the one it names with a value
  * glued on ("--color=al", "-oj"). */
 static void offer_option(struct offer *of)
@@ -327,7 +330,7 @@ static void offer_option(struct offer *of)
 	const struct cmd_option *o = walk_option(wk, of->word, &inline_value);
 
 	if (o == NULL || !inline_value) {
-		add_options(of, global_options, ALL_OPTIONS);
+		add_options(of, global_options, CMD_ALL_OPTIONS);
 		if (wk->cmd != NULL)
 			add_options(of, wk->cmd->options, CMD_MAX_OPTIONS);
 		return;
@@ -335,7 +338,7 @@ static void offer_option(struct offer *of)
 	if (o->arg == NULL)
 		return;
 	of->out->value_at = of->word[1] == '-' ? strlen(o->name) + 3 : 2;
-	add_values(of, o->complete);
+	add_option_values(of, o);
 }
 
 static void offer(struct offer *of)
@@ -346,7 +349,7 @@ static void offer(struct offer *of)
 	if (wk->unknown || (wk->cmd != NULL && !offered(wk->cmd, console)))
 		return;
 	if (wk->pending != NULL) {
-		add_values(of, wk->pending->complete);
+		add_option_values(of, wk->pending);
 	} else if (of->word[0] == '-' && !wk->dashdash) {
 		offer_option(of);
 	} else if (wk->builtin != NULL) {

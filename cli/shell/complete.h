@@ -2,10 +2,10 @@
  * (console_complete.c) and the shells' (`msgadm __complete`, complete_shell.c). It knows no command
  * by name. The words before the cursor are walked the way cli.c parses them: global options
  * anywhere, a command of one or two words, its options (--name VALUE, --name=VALUE, -n VALUE,
- * -nVALUE), its arguments, and after "--" arguments only. What comes next has a hint in the table
- * (cmd_option.complete, command.arg_complete) that says what to offer:
- *   "format"   -o: text, json, yaml, and sarif and junit where the command prints them
- *   "color"    auto, always, never
+ * -nVALUE), its arguments, and after "--" arguments only. An option with a list of values
+ * (cmd_option.values) offers those the command takes: -o text, json, yaml, and sarif and junit where
+ * the command prints them (CMD_REPORT_FORMATS); --color auto, always, never. Otherwise what comes next
+ * has a hint in the table (cmd_option.complete, command.arg_complete) that says what to offer:
  *   "shell"    bash, zsh, fish
  *   "command"  the commands (help's arguments: a command's first word, then a group's second)
  *   "context"  the names in the contexts file
