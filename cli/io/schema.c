@@ -379,21 +379,17 @@ static bool check_string(struct vstate *st, const json_t *schema, const json_t *
 	const char *s = json_string_value(inst), *fmt = json_string_value(json_object_get(schema, "format"));
 	const char *pattern = json_string_value(json_object_get(schema, "pattern")), *message;
 	size_t bytes = json_string_length(inst), chars = 0;
-	bool ok = true;
-	regex_t re;
+	bool ok = true, supported;
 
 	for (size_t i = 0; i < bytes; i++) /* code points: every byte that does not continue a sequence */
 		chars += ((unsigned char)s[i] & 0xC0) != 0x80;
 	ok = check_count(st, schema, path, chars, "minLength", "maxLength", "character");
-	if (pattern && !schema_regex_compile(&re, pattern)) {
-		add_error(st, path, "schema error: unsupported pattern %s", pattern);
-		ok = false;
-	} else if (pattern) {
-		if (regexec(&re, s, 0, NULL, 0) != 0) {
+	if (pattern && !schema_regex_match(pattern, s, &supported)) {
+		if (supported)
 			add_error(st, path, "must match pattern %s", pattern);
-			ok = false;
-		}
-		regfree(&re);
+		else
+			add_error(st, path, "schema error: unsupported pattern %s", pattern);
+		ok = false;
 	}
 	if (fmt != NULL && (message = schema_format_problem(fmt, s, bytes)) != NULL) {
 		add_error(st, path, "%s", message);

@@ -172,3 +172,38 @@ bool schema_regex_compile(regex_t *re, const char *ecma)
 	free(ere);
 	return ok;
 }
+
+/* Compiled patterns, by their text: a schema holds a few dozen; past PATTERN_CACHE they are
+ * compiled for each use, which is only slower. Kept for the life of the process. */
+#define PATTERN_CACHE 128
+
+static struct {
+	char *ecma;
+	regex_t re;
+	bool ok;
+} patterns[PATTERN_CACHE];
+static size_t npatterns;
+
+bool schema_regex_match(const char *ecma, const char *s, bool *supported)
+{
+	regex_t re;
+	bool match;
+	size_t i;
+
+	for (i = 0; i < npatterns; i++)
+		if (strcmp(patterns[i].ecma, ecma) == 0)
+			break;
+	if (i == npatterns && npatterns < PATTERN_CACHE && (patterns[i].ecma = strdup(ecma)) != NULL) {
+		patterns[i].ok = schema_regex_compile(&patterns[i].re, ecma);
+		npatterns++;
+	}
+	if (i < npatterns) {
+		*supported = patterns[i].ok;
+		return patterns[i].ok && regexec(&patterns[i].re, s, 0, NULL, 0) == 0;
+	}
+	if (!(*supported = schema_regex_compile(&re, ecma)))
+		return false;
+	match = regexec(&re, s, 0, NULL, 0) == 0;
+	regfree(&re);
+	return match;
+}
