@@ -15,6 +15,11 @@ test_expect_success 'loops' '
 		*) echo "not in: $usage"; exit 1 ;;
 		esac # LOOP
 	done <"$T/opts" &&
+	for a in x y; do
+		for b in 1 2; do
+			test -n "$a$b" # LOOP
+		done # LOOP
+	done &&
 	for f in a b; do
 		test -n "$f" || return 1
 		echo "$f" && test -n "$f" # BROKEN

@@ -28,6 +28,11 @@ test_expect_success 'subshells, groups, if, case, loops, functions' '
 	while read -r c; do
 		case $c in ok) ;; *) echo "bad: $c"; exit 1 ;; esac
 	done <"$T/ab" &&
+	for a in x y; do
+		for b in 1 2; do
+			test -n "$a$b" || exit 1
+		done
+	done &&
 	check() {
 		test -n "$1" &&
 		echo "$1"
