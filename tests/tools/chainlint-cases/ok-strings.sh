@@ -10,7 +10,10 @@ for x in d:
 	grep_in "$T/stderr" "the plan'"'"'s changes" &&
 	grep_in "$T/stderr" "no user '\''nobody'\''" &&
 	grep_in "$T/stderr" "unknown context '"'nope'"' (from --context)" &&
-	test "$(cat "$T/a"; cat "$T/b")" = "ab" &&
+	test "$(cat "$T/a" && cat "$T/b")" = "ab" &&
+	v=$(cd "$T" &&
+		ls | sort) &&
+	test "$(echo "$(printf "%s" "x" && echo y)")" = "xy" &&
 	n=$((n + 1)) && m=${n:-0} && k=`echo $n` &&
 	test "$(printf "%s\n" "x;y" | tr ";" " ")" = "x y" &&
 	test $(( (n + 1) * 2 )) -gt 0
