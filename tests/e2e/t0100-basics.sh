@@ -48,7 +48,7 @@ test_expect_success 'every command with no arguments fails cleanly (no crash), o
 	test -s "$T/cmds" &&
 	while read -r c; do
 		"$MSGADM" $c </dev/null >/dev/null 2>&1
-		rc=$?
-		case $rc in 0|1|64|65|66|69|77|78) ;; *) echo "msgadm $c: exit $rc"; exit 1 ;; esac
+		rc=$? &&
+		case $rc in 0|1|64|65|66|69|77|78) ;; *) echo "msgadm $c: exit $rc"; exit 1 ;; esac || exit 1
 	done <"$T/cmds"
 '

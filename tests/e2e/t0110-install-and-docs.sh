@@ -22,8 +22,8 @@ test_expect_success 'msgadm(1) names every command in the command table' '
 	sed -n "s/^  \([a-z][a-z]*\( [a-z][a-z]*\)\?\)  .*/\1/p" "$T/stdout" | sed "s/ *$//" >"$T/commands" &&
 	test -s "$T/commands" &&
 	while read -r cmd; do
-		set -- $cmd
-		if [ $# -eq 2 ]; then pat="^\.It Cm $1 $2"; else pat="^\.It Cm $1"; fi
+		set -- $cmd &&
+		if [ $# -eq 2 ]; then pat="^\.It Cm $1 $2"; else pat="^\.It Cm $1"; fi &&
 		grep -q "$pat" "$TOP/man/msgadm.1" || { echo "msgadm.1 lacks $cmd"; exit 1; }
 	done <"$T/commands"
 '

@@ -207,7 +207,7 @@ test_expect_success 'no contexts file, or one msgadm refuses: the table still co
 	MSGADM_CONFIG="$T/none.yaml" expect_values "" user show "" &&
 	chmod 664 "$MSGADM_CONFIG" &&
 	expect_values "" user show "" && expect_values "" --context "" && expect_values "--color" --colo;
-	rc=$?; chmod 600 "$MSGADM_CONFIG"; exit $rc
+	rc=$? && chmod 600 "$MSGADM_CONFIG" && exit $rc
 '
 test_expect_success '-v before __complete traces nothing' '
 	rm -rf "$CACHE" &&

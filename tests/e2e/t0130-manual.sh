@@ -45,13 +45,14 @@ test_expect_success 'every option a command takes is in its usage line' '
 		usage=$(sed -n "s/^usage: //p" "$T/help") &&
 		sed -n "/^Options:/,\$s/^ *\(-.\)\?,\? *\(--[a-z-]*\).*/\1 \2/p" "$T/help" >"$T/opts" &&
 		while read -r short long; do
-			[ -n "$long" ] || { long=$short; short=; }
+			{ [ -n "$long" ] || { long=$short && short=; }; } &&
 			case " $usage " in
 			*" $long "* | *"[$long "* | *"[$long]"* | *" $long]"* | *"|$long"*) ;;
-			*" $short "* | *"[$short "*) [ -n "$short" ] ;;
+			*" $short "* | *"[$short "*)
+				[ -n "$short" ] || { echo "msgadm $cmd: $long is not in: $usage"; exit 1; } ;;
 			*) echo "msgadm $cmd: $short $long is not in: $usage"; exit 1 ;;
-			esac
-		done <"$T/opts"
+			esac || exit 1
+		done <"$T/opts" || exit 1
 	done <"$T/commands"
 '
 test_expect_success 'the global options of msgadm(1) are the table'\''s, --color among them' '

@@ -42,13 +42,13 @@ bad_policy() {
 }
 
 test_expect_success 'malformed YAML (unclosed bracket): 65 with line:column' '
-	{ body; echo "federation: {mode: allowlist, partners: [a.example"; } >"$T/unclosed.yaml" &&
+	{ body && echo "federation: {mode: allowlist, partners: [a.example"; } >"$T/unclosed.yaml" &&
 	bad_policy "$T/unclosed.yaml" 65 \
 		"unclosed.yaml:11:1: did not find expected '"','"' or '"']'"'" \
 		"(while parsing a flow sequence at 10:41)"
 '
 test_expect_success 'duplicate keys: 65 naming both positions' '
-	{ body; printf "federation:\n  mode: closed\n  mode: open\n"; } >"$T/dupkey.yaml" &&
+	{ body && printf "federation:\n  mode: closed\n  mode: open\n"; } >"$T/dupkey.yaml" &&
 	bad_policy "$T/dupkey.yaml" 65 "dupkey.yaml:12:3: duplicate key '"'mode'"' (first at 11:3)"
 '
 test_expect_success 'duplicate keys inside a flow mapping: 65 naming both positions' '
@@ -61,7 +61,7 @@ test_expect_success 'unknown field users.list[0].colour: 65 with its path' '
 '
 # The place of an unknown field is its key: with a block value, the value starts on another line.
 test_expect_success 'an unknown field with a nested value is reported at its key' '
-	{ body; printf "telemetry:\n  endpoint: x\n"; } >"$T/telemetry.yaml" &&
+	{ body && printf "telemetry:\n  endpoint: x\n"; } >"$T/telemetry.yaml" &&
 	bad_policy "$T/telemetry.yaml" 65 "telemetry.yaml:10:1: telemetry: unknown field '"'telemetry'"'"
 '
 test_expect_success 'wrong types (admin: "yes", uses: "ten", version: 2): 65, every problem named' '
@@ -81,21 +81,21 @@ test_expect_success 'delete: true with fields to set, or on a protected account:
 		"delprot.yaml:7:" "users.list[1].delete: '"'bob'"' is in users.protect (never changed) and cannot be deleted"
 '
 test_expect_success 'bad duration (max_lifetime: 30 days): 65 "not a duration"' '
-	{ body; printf "retention:\n  default:\n    max_lifetime: 30 days\n"; } >"$T/duration.yaml" &&
+	{ body && printf "retention:\n  default:\n    max_lifetime: 30 days\n"; } >"$T/duration.yaml" &&
 	bad_policy "$T/duration.yaml" 65 \
 		"duration.yaml:12:19: retention.default.max_lifetime: not a duration"
 '
 test_expect_success 'bad dates (2027-02-30, 2027-13-01): 65 for each' '
-	{ body; echo "    - {name: feb, expires: 2027-02-30}"; echo "    - {name: mon, expires: 2027-13-01}"; } \
+	{ body && echo "    - {name: feb, expires: 2027-02-30}" && echo "    - {name: mon, expires: 2027-13-01}"; } \
 		>"$T/dates.yaml" &&
 	bad_policy "$T/dates.yaml" 65 \
 		"dates.yaml:10:28: invites.tokens[1].expires: not a valid date" \
 		"dates.yaml:11:28: invites.tokens[2].expires: not a valid date"
 '
 test_expect_success 'a leap day is a date only in a leap year' '
-	{ body; echo "    - {name: leap, expires: 2028-02-29}"; } >"$T/leap.yaml" &&
+	{ body && echo "    - {name: leap, expires: 2028-02-29}"; } >"$T/leap.yaml" &&
 	expect_status 0 validate "$T/leap.yaml" &&
-	{ body; echo "    - {name: leap, expires: 2027-02-29}"; } >"$T/noleap.yaml" &&
+	{ body && echo "    - {name: leap, expires: 2027-02-29}"; } >"$T/noleap.yaml" &&
 	bad_policy "$T/noleap.yaml" 65 "noleap.yaml:10:29: invites.tokens[1].expires: not a valid date"
 '
 test_expect_success 'bad e-mail: 65 "not an e-mail address"' '
@@ -109,25 +109,25 @@ test_expect_success 'the same user id twice in users.list: 65 naming the first p
 		"dupuser.yaml:7:12: users.list[2].id: user '"'newbie'"' is listed twice (first at 5:12)"
 '
 test_expect_success 'more than one YAML document: 65' '
-	{ body; echo "---"; body; } >"$T/multi.yaml" &&
+	{ body && echo "---" && body; } >"$T/multi.yaml" &&
 	bad_policy "$T/multi.yaml" 65 "multi.yaml:10:1: more than one YAML document"
 '
 test_expect_success 'alias bomb (billion laughs): 65, quickly' '
-	{ body; echo "x:"; echo "  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"
+	{ body && echo "x:" && echo "  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]" &&
 	  for l in b c d e f g h i; do
-		p=$(printf "%s" "$l" | tr b-i a-h)
-		echo "  $l: &$l [*$p, *$p, *$p, *$p, *$p, *$p, *$p, *$p, *$p]"
+		p=$(printf "%s" "$l" | tr b-i a-h) &&
+		echo "  $l: &$l [*$p, *$p, *$p, *$p, *$p, *$p, *$p, *$p, *$p]" || exit 1
 	  done; } >"$T/bomb.yaml" &&
-	timeout 2 "$MSGADM" validate "$T/bomb.yaml" >"$T/stdout" 2>"$T/stderr"; rc=$?
+	timeout 2 "$MSGADM" validate "$T/bomb.yaml" >"$T/stdout" 2>"$T/stderr"; rc=$? &&
 	test $rc = 65 || { echo "validate: exit $rc (124: still running after 2s)"; cat "$T/stderr"; exit 1; }
 	grep_in "$T/stderr" "bomb.yaml:" && grep_in "$T/stderr" "too many alias expansions" &&
-	timeout 2 "$MSGADM" apply -f "$T/bomb.yaml" --yes >"$T/stdout" 2>"$T/stderr"; rc=$?
+	timeout 2 "$MSGADM" apply -f "$T/bomb.yaml" --yes >"$T/stdout" 2>"$T/stderr"; rc=$? &&
 	test $rc = 65 || { echo "apply: exit $rc (124: still running after 2s)"; cat "$T/stderr"; exit 1; }
 	grep_in "$T/stderr" "too many alias expansions" &&
 	test "$(emu_writes)" = 0
 '
 test_expect_success 'nesting thousands deep: 65, no crash' '
-	{ body; python3 -c "print(\"x: \" + \"[\" * 50000 + \"]\" * 50000)"; } >"$T/deep.yaml" &&
+	{ body && python3 -c "print(\"x: \" + \"[\" * 50000 + \"]\" * 50000)"; } >"$T/deep.yaml" &&
 	bad_policy "$T/deep.yaml" 65 "deep.yaml:10:" "nesting deeper than"
 '
 test_expect_success 'empty file: 65 naming it' '

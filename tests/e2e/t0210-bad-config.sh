@@ -34,13 +34,13 @@ test_expect_success '--context wins over MSGADM_CONTEXT' '
 '
 test_expect_success 'a contexts file writable by group: 78 naming the file, no request' '
 	reset_requests && chmod 664 "$CFG" &&
-	expect_status 78 user list; rc=$?; chmod 600 "$CFG"; test $rc = 0 &&
+	expect_status 78 user list; rc=$? && chmod 600 "$CFG" && test $rc = 0 &&
 	grep_in "$T/stderr" "$CFG: is writable by group or others" &&
 	test "$(emu_total)" = 0
 '
 test_expect_success 'a token file readable by others: 78 naming it and saying chmod 600, no request' '
 	reset_requests && chmod 644 "$T/admin.token" &&
-	expect_status 78 user list; rc=$?; chmod 600 "$T/admin.token"; test $rc = 0 &&
+	expect_status 78 user list; rc=$? && chmod 600 "$T/admin.token" && test $rc = 0 &&
 	grep_in "$T/stderr" "token file $T/admin.token is readable by group or others" &&
 	grep_in "$T/stderr" "chmod 600 $T/admin.token" &&
 	not_in "$T/stderr" "$TOKEN" &&
@@ -48,7 +48,7 @@ test_expect_success 'a token file readable by others: 78 naming it and saying ch
 '
 test_expect_success 'a token file readable by the group only: 78 too' '
 	chmod 640 "$T/admin.token" &&
-	expect_status 78 user list; rc=$?; chmod 600 "$T/admin.token"; test $rc = 0 &&
+	expect_status 78 user list; rc=$? && chmod 600 "$T/admin.token" && test $rc = 0 &&
 	grep_in "$T/stderr" "chmod 600 $T/admin.token"
 '
 test_expect_success 'a missing token file: 78 naming it' '
@@ -69,7 +69,7 @@ test_expect_success 'an empty token file: 78 naming it' '
 	expect_status 78 user list && grep_in "$T/stderr" "token file $T/empty.token is empty"
 '
 test_expect_success 'token_env naming an unset variable: 78 naming the variable' '
-	unset MSGADM_TEST_TOKEN; reset_requests &&
+	unset MSGADM_TEST_TOKEN && reset_requests &&
 	expect_status 78 --context envtok user list &&
 	grep_in "$T/stderr" "context envtok: environment variable MSGADM_TEST_TOKEN (token_env) is not set" &&
 	test "$(emu_total)" = 0
@@ -113,7 +113,7 @@ test_expect_success 'http:// to a non-loopback address: 78 at once, nothing atte
 	    retries: 3
 	EOF
 	export MSGADM_CONFIG="$T/far.yaml" &&
-	t0=$(now_ms) && run user list; rc=$?; t1=$(now_ms)
+	t0=$(now_ms) && run user list; rc=$? && t1=$(now_ms) &&
 	test $rc = 78 || { echo "exit $rc, wanted 78"; cat "$T/stderr"; exit 1; }
 	grep_in "$T/stderr" "http:// is only allowed to loopback addresses: http://192.0.2.1" &&
 	echo "took $((t1 - t0)) ms" && test $((t1 - t0)) -lt 2000
@@ -135,11 +135,11 @@ try:
     s.accept(); open(sys.argv[2], \"w\").write(\"connected\")
 except socket.timeout:
     pass" "$T/lport" "$T/accepted" &
-		lpid=$!; i=0
-		while [ ! -s "$T/lport" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+		lpid=$! && i=0 &&
+		while [ ! -s "$T/lport" ] && [ $i -lt 50 ]; do sleep 0.1 && i=$((i + 1)) || exit 1; done &&
 		sed "s|http://192.0.2.1|http://$HOSTIP:$(cat "$T/lport")|" "$T/far.yaml" >"$T/self.yaml" &&
 		chmod 600 "$T/self.yaml" && export MSGADM_CONFIG="$T/self.yaml" &&
-		expect_status 78 user list; rc=$?; wait $lpid; test $rc = 0 &&
+		expect_status 78 user list; rc=$? && wait $lpid && test $rc = 0 &&
 		grep_in "$T/stderr" "http:// is only allowed to loopback addresses" &&
 		test ! -e "$T/accepted"
 	'
@@ -150,7 +150,7 @@ test_expect_success 'URLs that smuggle a host past the loopback check are refuse
 	for u in "http://127.0.0.1@192.0.2.1" "http://127.0.0.1.nip.io" "http://localhost.evil.test" \
 		"http://[::ffff:192.0.2.1]"; do
 		sed "s|http://192.0.2.1|$u|" "$T/far.yaml" >"$T/smuggle.yaml" && chmod 600 "$T/smuggle.yaml" &&
-		MSGADM_CONFIG="$T/smuggle.yaml" "$MSGADM" user list 2>"$T/stderr"; rc=$?
+		MSGADM_CONFIG="$T/smuggle.yaml" "$MSGADM" user list 2>"$T/stderr"; rc=$? &&
 		test $rc = 78 || { echo "$u: exit $rc"; cat "$T/stderr"; exit 1; }
 	done
 '
@@ -173,7 +173,7 @@ test_expect_success 'context show of an unknown context: 78 naming it' '
 	expect_status 78 context show nope && grep_in "$T/stderr" "unknown context '"'nope'"'"
 '
 test_expect_success 'context use rewrites current_context and keeps the comment lines' '
-	{ echo "# msgadm contexts, edited by hand"; sed "s/^  - name: user/  # a plain user, for 403 tests\n&/" "$CFG"; } \
+	{ echo "# msgadm contexts, edited by hand" && sed "s/^  - name: user/  # a plain user, for 403 tests\n&/" "$CFG"; } \
 		>"$T/commented.yaml" &&
 	chmod 600 "$T/commented.yaml" && export MSGADM_CONFIG="$T/commented.yaml" &&
 	expect_status 0 context use user && cat "$T/stdout" "$T/stderr" | grep -q "context '"'user'"'" &&
@@ -212,7 +212,7 @@ test_expect_success 'no contexts file at all: a clear 78 for a server command' '
 	test ! -e "$T/none.yaml" && test "$(emu_total)" = 0
 '
 test_expect_success 'the section that message points to exists in msgadm(1)' '
-	export MSGADM_CONFIG="$T/none.yaml" && run user list;
+	export MSGADM_CONFIG="$T/none.yaml" && expect_status 78 user list &&
 	sec=$(sed -n "s/.*see msgadm(1), \([A-Z ]*\)).*/\1/p" "$T/stderr") &&
 	test -n "$sec" && echo "message points to section: $sec" &&
 	grep -q "^\.Sh $sec\$" "$TOP/man/msgadm.1"

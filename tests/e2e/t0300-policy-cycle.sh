@@ -61,7 +61,17 @@ test_expect_success 'plan names what apply will not change, with the config frag
 	grep_in "$T/stdout" "users.list[2]: note: user is protected (users.protect): not changed"
 '
 test_expect_success 'plan does not touch protected users' '
-	not_in "$T/stdout" "user carol" || grep -q "users.list\[2\]" "$T/stdout"
+	expect_status 0 plan -f "$T/policy.yaml" &&
+	grep_in "$T/stdout" "users.list[2]: note: user is protected (users.protect): not changed" &&
+	not_in "$T/stdout" "+ user carol" &&
+	not_in "$T/stdout" "~ user carol" &&
+	not_in "$T/stdout" "- user carol" &&
+	expect_status 0 -o json plan -f "$T/policy.yaml" &&
+	python3 -c "
+import json, sys
+p = json.load(open(sys.argv[1]))
+assert not [c for c in p[\"changes\"] if c[\"key\"] == \"carol\"], p[\"changes\"]
+" "$T/stdout"
 '
 test_expect_code 2 'plan --detailed-exitcode exits 2 with changes' '
 	run plan -f "$T/policy.yaml" --detailed-exitcode

@@ -333,9 +333,9 @@ assert r[\"complies\"] is True and r[\"deviations\"] == [] and r[\"summary\"][\"
 '
 test_expect_success 'check works with no contexts file and with an unreachable context' '
 	MSGADM_CONFIG="$T/none.yaml" "$MSGADM" check -f "$T/deviating.yaml" --snapshot "$T/s3.json" >"$T/a.out" 2>&1
-	a=$?
+	a=$? &&
 	"$MSGADM" --context down check -f "$T/deviating.yaml" --snapshot "$T/s3.json" >"$T/b.out" 2>&1
-	b=$?
+	b=$? &&
 	test ! -e "$T/none.yaml" && test "$a" -eq 2 && test "$b" -eq 2 &&
 	cmp "$T/a.out" "$T/b.out" &&
 	grep_in "$T/a.out" "Check: 10 deviations"

@@ -40,26 +40,26 @@ test_expect_success 'global options on a line hold for that line only' '
 	test "$(grep -c "^id  *bob$" "$T/stdout")" = 3
 '
 test_expect_code 64 'commands flagged CMD_NOT_IN_CONSOLE answer a clear error' '
-	console_pipe "completion bash\n" ; rc=$?
+	console_pipe "completion bash\n" ; rc=$? &&
 	grep_in "$T/stderr" "'\''completion'\'' is not available in the console" && not_in "$T/stdout" "_msgadm" &&
-	console_pipe "console\n"; rc2=$?
+	console_pipe "console\n"; rc2=$? &&
 	grep_in "$T/stderr" "'\''console'\'' is not available in the console" && test "$rc2" = 64 &&
 	exit $rc
 '
 test_expect_code 64 'an unterminated quote is a usage error' '
-	console_pipe "user show '\''alice\n"; rc=$?
+	console_pipe "user show '\''alice\n"; rc=$? &&
 	grep_in "$T/stderr" "msgadm: unterminated quote" && exit $rc
 '
 test_expect_success 'use CONTEXT switches the console only: the contexts file is untouched' '
-	console_pipe "use down\nuser list\n"; rc=$?
+	console_pipe "use down\nuser list\n"; rc=$? &&
 	test "$rc" = 69 && grep_in "$T/stderr" "cannot connect to http://127.0.0.1:1" &&
 	cksum <"$MSGADM_CONFIG" | cmp -s - "$T/config.sum" &&
-	console_pipe "use nosuch\nuser list\n"; rc=$?
+	console_pipe "use nosuch\nuser list\n"; rc=$? &&
 	test "$rc" = 78 && grep_in "$T/stderr" "nosuch" && test ! -s "$T/stdout"
 '
 test_expect_success 'after context use, the next line follows the rewritten contexts file' '
 	cp "$MSGADM_CONFIG" "$T/config.saved" &&
-	console_pipe "context use down\nuser list\n"; rc=$?
+	console_pipe "context use down\nuser list\n"; rc=$? &&
 	cp "$T/config.saved" "$MSGADM_CONFIG" &&
 	test "$rc" = 69 && grep_in "$T/stderr" "127.0.0.1:1"
 '
@@ -113,7 +113,7 @@ test_expect_success 'Ctrl-C cancels a slow request promptly and the console surv
 	emu_fault "{\"kind\": \"delay\", \"delay_ms\": 3000, \"count\": 1}" &&
 	keys "user list" Enter &&
 	i=0 && until emupy "print(call(\"GET\", \"/_emu/fault\")[\"faults\"][0][\"hits\"])" | grep -qx 1; do
-		i=$((i + 1)); test $i -lt 50 || exit 1; sleep 0.1; done &&
+		i=$((i + 1)) && test $i -lt 50 && sleep 0.1 || exit 1; done &&
 	start=$(date +%s%N) && keys C-c &&
 	wait_for screen "^msgadm: synapse: GET /_synapse/admin/v2/users: interrupted$" 2 &&
 	elapsed=$((($(date +%s%N) - start) / 1000000)) && echo "cancelled after $elapsed ms" &&
@@ -133,7 +133,7 @@ test_expect_success 'Ctrl-D leaves the console with status 0, and the pane ends'
 	keys C-d && wait_for screen "^\[console exited: [0-9]+\]$" &&
 	grep -qx "\[console exited: 0\]" "$T/screen" && i=0 &&
 	until test "$(tm display-message -p -t term "#{pane_dead}")" = 1; do
-		i=$((i + 1)); test $i -lt 50 || { echo "the pane is still alive"; exit 1; }
-		sleep 0.1
+		i=$((i + 1)) && test $i -lt 50 || { echo "the pane is still alive"; exit 1; }
+		sleep 0.1 || exit 1
 	done
 '

@@ -193,7 +193,7 @@ child() {
 
 test_expect_success 'a test that fails after starting ejabberd leaves no server and no files behind' '
 	child failing "ejabberd_start x example.test >/dev/null; echo \$EJ_PID >\"$T/failing.pid\"; say \"not ok - on purpose\"; exit 3" &&
-	{ sh "$T/failing/tests/e2e/t.sh" >"$T/failing.out" 2>&1; rc=$?; } ;
+	{ sh "$T/failing/tests/e2e/t.sh" >"$T/failing.out" 2>&1; rc=$?; } &&
 	cat "$T/failing.out" &&
 	test "$rc" -eq 3 && test -s "$T/failing.pid" && gone "$(cat "$T/failing.pid")" &&
 	! test -e "$(cat "$T/failing.T")"
@@ -202,17 +202,17 @@ test_expect_success 'a test killed with SIGTERM while ejabberd runs stops it too
 	child killed "ejabberd_start y example.test >/dev/null; echo \$EJ_PID >\"$T/killed.pid\"; sleep 30 & echo \$! >\"$T/killed.sleep\"; wait" &&
 	{ sh "$T/killed/tests/e2e/t.sh" >"$T/killed.out" 2>&1 & } &&
 	kpid=$! && i=0 &&
-	while ! test -s "$T/killed.sleep" && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done &&
+	while ! test -s "$T/killed.sleep" && [ $i -lt 300 ]; do sleep 0.1 && i=$((i + 1)) || exit 1; done &&
 	test -s "$T/killed.pid" && runs "$(cat "$T/killed.pid")" &&
-	kill -TERM "$kpid" && { wait "$kpid"; rc=$?; } ;
-	kill "$(cat "$T/killed.sleep")" 2>/dev/null;
+	kill -TERM "$kpid" && { wait "$kpid"; rc=$?; } &&
+	{ kill "$(cat "$T/killed.sleep")" 2>/dev/null || :; } &&
 	cat "$T/killed.out" &&
 	test "$rc" -eq 143 && gone "$(cat "$T/killed.pid")" && ! test -e "$(cat "$T/killed.T")"
 '
 test_expect_success 'a configuration ejabberd refuses: "not ok" with the reason from the log, exit 1' '
 	printf "listen: [broken\n" >"$T/bad.yml" &&
 	child bad "ejabberd_start z example.test \"$T/bad.yml\"; say \"ok - not reached\"" &&
-	{ sh "$T/bad/tests/e2e/t.sh" >"$T/bad.out" 2>&1; rc=$?; } ;
+	{ sh "$T/bad/tests/e2e/t.sh" >"$T/bad.out" 2>&1; rc=$?; } &&
 	cat "$T/bad.out" &&
 	test "$rc" -eq 1 &&
 	grep_in "$T/bad.out" "not ok - ejabberd could not be started (z): the node stopped during start" &&
@@ -222,7 +222,7 @@ test_expect_success 'a configuration ejabberd refuses: "not ok" with the reason 
 '
 test_expect_success 'no ejabberd installed: "not ok", exit 1, never a skip' '
 	child missing "EJ_CTL=/nonexistent/ejabberdctl; ejabberd_start w example.test; say \"ok - not reached\"" &&
-	{ sh "$T/missing/tests/e2e/t.sh" >"$T/missing.out" 2>&1; rc=$?; } ;
+	{ sh "$T/missing/tests/e2e/t.sh" >"$T/missing.out" 2>&1; rc=$?; } &&
 	cat "$T/missing.out" &&
 	test "$rc" -eq 1 && grep_in "$T/missing.out" "not ok - ejabberd could not be started (w): /nonexistent/ejabberdctl is missing" &&
 	not_in "$T/missing.out" "ok - not reached"

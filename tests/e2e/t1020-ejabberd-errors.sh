@@ -120,7 +120,7 @@ test_expect_success 'an invalid OAuth token: 401 code 10, exit 77' '
 	not_in "$T/stderr" "not-a-token"
 '
 test_expect_success 'an expired OAuth token: 401 code 10, exit 77' '
-	while [ "$(date +%s%3N)" -lt "$expired_at" ]; do sleep 0.1; done &&
+	while [ "$(date +%s%3N)" -lt "$expired_at" ]; do sleep 0.1 || exit 1; done &&
 	refused expired 77 "401 (code 10): Oauth Token is invalid or expired."
 '
 test_expect_success 'Basic credentials that are not JID:PASSWORD never leave msgadm: exit 78, no request' '

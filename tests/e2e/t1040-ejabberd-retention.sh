@@ -71,7 +71,11 @@ test_expect_success 'plan: retention.default is enforced by msgadm retention enf
 	policy "$T/p.yaml" 36h &&
 	run server info && grep_in "$T/stdout" "msgadm retention enforce" &&
 	grep_in "$T/stdout" "whole days" &&
-	run plan -f "$T/p.yaml"; grep_in "$T/stdout" "msgadm retention enforce"
+	expect_status 0 plan -f "$T/p.yaml" &&
+	grep_in "$T/stdout" "  ! retention.default: config-managed: ejabberd 23.01 MAM has no lifetime option" &&
+	grep -F "  ! retention.default: " "$T/stdout" >"$T/note" &&
+	grep_in "$T/note" "enforced by \`msgadm retention enforce\`" &&
+	grep_in "$T/note" "days = max_lifetime rounded up to whole days"
 '
 test_expect_success 'dry run: "would purge" with days 2 for 36h and the cutoff; nothing is deleted' '
 	expect_status 0 -o json retention enforce -f "$T/p.yaml" --dry-run &&
