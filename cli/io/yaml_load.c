@@ -102,9 +102,53 @@ static int next_event(struct loader *ld, yaml_event_t *ev)
 	return 0;
 }
 
+/* A position is kept as one integer where it fits, else as [line, column(, key line, key column)]:
+ * a policy of 100,000 users has half a million of them, and four heap objects each would be most
+ * of the loader's work. Bit 0 says whether the key's place is there too:
+ *   0: line << 21 | column << 1
+ *   1: line << 35 | column << 19 | (line - key line) << 15 | key column << 1 */
+#define FITS(v, bits) ((v) >= 0 && (v) < ((json_int_t)1 << (bits)))
+
+static json_t *pos_new(json_int_t line, json_int_t col, json_int_t kline, json_int_t kcol)
+{
+	if (kline == 0)
+		return FITS(line, 42) && FITS(col, 20) ? json_integer(line << 21 | col << 1)
+						       : json_pack("[II]", line, col);
+	if (FITS(line, 28) && FITS(col, 16) && FITS(line - kline, 4) && FITS(kcol, 14))
+		return json_integer(line << 35 | col << 19 | (line - kline) << 15 | kcol << 1 | 1);
+	return json_pack("[IIII]", line, col, kline, kcol);
+}
+
+/* The numbers of a position (kline 0: no key); false when v is none. */
+static bool pos_get(const json_t *v, int *line, int *col, int *kline, int *kcol)
+{
+	json_int_t p = json_integer_value(v);
+
+	*kline = *kcol = 0;
+	if (json_is_array(v)) {
+		*line = (int)json_integer_value(json_array_get(v, 0));
+		*col = (int)json_integer_value(json_array_get(v, 1));
+		*kline = (int)json_integer_value(json_array_get(v, 2));
+		*kcol = (int)json_integer_value(json_array_get(v, 3));
+		return true;
+	}
+	if (!json_is_integer(v))
+		return false;
+	if ((p & 1) == 0) {
+		*line = (int)(p >> 21);
+		*col = (int)(p >> 1 & 0xFFFFF);
+		return true;
+	}
+	*line = (int)(p >> 35);
+	*col = (int)(p >> 19 & 0xFFFF);
+	*kline = *line - (int)(p >> 15 & 0xF);
+	*kcol = (int)(p >> 1 & 0x3FFF);
+	return true;
+}
+
 static int record_pos(struct loader *ld, const char *path, yaml_mark_t m)
 {
-	json_t *lc = json_pack("[II]", (json_int_t)m.line + 1, (json_int_t)m.column + 1);
+	json_t *lc = pos_new((json_int_t)m.line + 1, (json_int_t)m.column + 1, 0, 0);
 
 	if (lc == NULL || json_object_set_new(ld->pos, path, lc) != 0)
 		return nomem(ld);
@@ -255,12 +299,14 @@ static int scalar_value(struct loader *ld, const yaml_event_t *ev, const char *p
 	return 0;
 }
 
-/* Checks a mapping key event and remembers where the key was, for duplicate reports. */
-static int check_key(struct loader *ld, const yaml_event_t *kev, json_t *keypos)
+/* Checks a mapping key event of the mapping obj (at path): a key it holds already is a duplicate,
+ * reported with the first one's place. */
+static int check_key(struct loader *ld, const yaml_event_t *kev, const char *path, const json_t *obj)
 {
 	const char *key, *tag;
-	json_t *first;
 	struct node_info one = {1, 0};
+	char child[PATH_BUF];
+	int line, col, kline, kcol;
 	yaml_mark_t m = kev->start_mark;
 
 	if (kev->type == YAML_ALIAS_EVENT)
@@ -275,15 +321,12 @@ static int check_key(struct loader *ld, const yaml_event_t *kev, json_t *keypos)
 		return fail_at(ld, m, "merge keys (<<) are not supported");
 	if (strlen(key) != kev->data.scalar.length)
 		return fail_at(ld, m, "mapping key contains a NUL character");
-	first = json_object_get(keypos, key);
-	if (first != NULL)
-		return fail_at(
-		    ld, m, "duplicate key '%s' (first at %" JSON_INTEGER_FORMAT ":%" JSON_INTEGER_FORMAT ")",
-		    key, json_integer_value(json_array_get(first, 0)),
-		    json_integer_value(json_array_get(first, 1)));
-	if (json_object_set_new(keypos, key,
-				json_pack("[II]", (json_int_t)m.line + 1, (json_int_t)m.column + 1)))
-		return nomem(ld);
+	if (json_object_get(obj, key) != NULL) {
+		jpath_key(child, sizeof(child), path, key);
+		if (!pos_get(json_object_get(ld->pos, child), &line, &col, &kline, &kcol))
+			kline = kcol = 0;
+		return fail_at(ld, m, "duplicate key '%s' (first at %d:%d)", key, kline, kcol);
+	}
 	if (kev->data.scalar.anchor != NULL) {
 		json_t *s = json_string(key);
 		int rc = s ? add_anchor(ld, (const char *)kev->data.scalar.anchor, s, &one) : nomem(ld);
@@ -300,22 +343,24 @@ static void add_child(struct node_info *info, const struct node_info *child)
 		info->height = child->height + 1;
 }
 
-/* A mapping member also keeps where its key stands: [line, column, key line, key column]. */
-static void record_key_pos(struct loader *ld, const char *path, yaml_mark_t m)
+/* A mapping member also keeps where its key stands. */
+static int record_key_pos(struct loader *ld, const char *path, yaml_mark_t m)
 {
-	json_t *lc = json_object_get(ld->pos, path);
+	int line, col, kline, kcol;
+	json_t *lc;
 
-	if (json_array_size(lc) == 2) {
-		json_array_append_new(lc, json_integer((json_int_t)m.line + 1));
-		json_array_append_new(lc, json_integer((json_int_t)m.column + 1));
-	}
+	if (!pos_get(json_object_get(ld->pos, path), &line, &col, &kline, &kcol) || kline != 0)
+		return 0; /* an alias's copy, or recorded already */
+	lc = pos_new(line, col, (json_int_t)m.line + 1, (json_int_t)m.column + 1);
+	if (lc == NULL || json_object_set_new(ld->pos, path, lc) != 0)
+		return nomem(ld);
+	return 0;
 }
 
 static int parse_mapping(struct loader *ld, const char *path, int depth, json_t *obj, struct node_info *info)
 {
 	yaml_event_t kev, vev;
 	struct node_info ci;
-	json_t *keypos = json_object();
 	json_t *val = NULL;
 	char child[PATH_BUF];
 	const char *key;
@@ -323,22 +368,19 @@ static int parse_mapping(struct loader *ld, const char *path, int depth, json_t 
 
 	memset(&kev, 0, sizeof(kev));
 	memset(&vev, 0, sizeof(vev));
-	if (keypos == NULL) {
-		nomem(ld);
-		goto done;
-	}
 	for (;;) {
 		if (next_event(ld, &kev) != 0)
 			goto done;
 		if (kev.type == YAML_MAPPING_END_EVENT)
 			break;
-		if (check_key(ld, &kev, keypos) != 0)
+		if (check_key(ld, &kev, path, obj) != 0)
 			goto done;
 		key = (const char *)kev.data.scalar.value;
 		jpath_key(child, sizeof(child), path, key);
 		if (next_event(ld, &vev) != 0 || parse_node(ld, &vev, child, depth, &val, &ci) != 0)
 			goto done;
-		record_key_pos(ld, child, kev.start_mark);
+		if (record_key_pos(ld, child, kev.start_mark) != 0)
+			goto done;
 		/* set_new takes val even when it fails */
 		if (json_object_set_new(obj, key, val) != 0) {
 			val = NULL;
@@ -352,7 +394,6 @@ static int parse_mapping(struct loader *ld, const char *path, int depth, json_t 
 done:
 	yaml_event_delete(&kev);
 	yaml_event_delete(&vev);
-	json_decref(keypos);
 	return ret;
 }
 
@@ -584,6 +625,7 @@ void yaml_pos_lookup(const json_t *pos, const char *path, int *line, int *column
 	char *p = path ? strdup(path) : NULL;
 	size_t len = p ? strlen(p) : 0;
 	json_t *lc = NULL;
+	int kline, kcol;
 
 	*line = 0;
 	*column = 0;
@@ -596,21 +638,26 @@ void yaml_pos_lookup(const json_t *pos, const char *path, int *line, int *column
 			break;
 		len = parent_len(p, len);
 	}
-	if (lc != NULL) {
-		*line = (int)json_integer_value(json_array_get(lc, 0));
-		*column = (int)json_integer_value(json_array_get(lc, 1));
-	}
+	if (lc != NULL && !pos_get(lc, line, column, &kline, &kcol))
+		*line = *column = 0;
 done:
 	free(p);
 }
 
+bool yaml_pos_find(const json_t *pos, const char *path, int *line, int *column)
+{
+	int kline, kcol;
+
+	return pos_get(json_object_get(pos, path), line, column, &kline, &kcol);
+}
+
 void yaml_key_pos_lookup(const json_t *pos, const char *path, int *line, int *column)
 {
-	const json_t *lc = json_object_get(pos, path);
+	int vline, vcol, kline, kcol;
 
-	if (json_array_size(lc) == 4) {
-		*line = (int)json_integer_value(json_array_get(lc, 2));
-		*column = (int)json_integer_value(json_array_get(lc, 3));
+	if (pos_get(json_object_get(pos, path), &vline, &vcol, &kline, &kcol) && kline != 0) {
+		*line = kline;
+		*column = kcol;
 		return;
 	}
 	yaml_pos_lookup(pos, path, line, column);

@@ -13,6 +13,7 @@
 #define MSGADM_YAML_LOAD_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -21,9 +22,10 @@
 #define YAML_ALIAS_BUDGET 10000
 #define YAML_MAX_DEPTH	  64
 
-/* pos maps each value's jpath (see jpath.h; "" for the root) to [line, column], both 1-based, of the
- * value's first character. Errors: status EXIT_NOINPUT for a missing/unreadable file, EXIT_DATAERR for
- * anything wrong inside it. */
+/* pos maps each value's jpath (see jpath.h; "" for the root) to where the value's first character
+ * is (line and column, both 1-based) and, for a mapping member, where its key is; read them with the
+ * lookups below, the encoding is the loader's. Errors: status EXIT_NOINPUT for a missing/unreadable file,
+ * EXIT_DATAERR for anything wrong inside it. */
 int yaml_load_file(const char *path, json_t **doc, json_t **pos, struct msg_err *err);
 /* The same from a stream open for reading (read to its end and left open), e.g. one whose
  * descriptor was checked first; name is used in messages. */
@@ -34,6 +36,9 @@ int yaml_load_string(const char *text, size_t len, const char *name, json_t **do
 /* Looks up the position of path in pos, falling back to the nearest recorded parent path.
  * Sets *line and *column (0 when nothing is known). */
 void yaml_pos_lookup(const json_t *pos, const char *path, int *line, int *column);
+
+/* The position recorded for exactly path; false when there is none. */
+bool yaml_pos_find(const json_t *pos, const char *path, int *line, int *column);
 
 /* The position of the key of a mapping member (pos entries of members are [line, column, key line,
  * key column]); falls back to yaml_pos_lookup for anything else. */

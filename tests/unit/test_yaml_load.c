@@ -62,12 +62,12 @@ static void expect_error(const char *text, int status, const char *msg)
 
 static void assert_pos(const json_t *pos, const char *path, int line, int col)
 {
-	json_t *lc = json_object_get(pos, path);
+	int l = 0, c = 0;
 
-	if (lc == NULL)
+	if (!yaml_pos_find(pos, path, &l, &c))
 		fail_msg("no position recorded for '%s'", path);
-	assert_int_equal(json_integer_value(json_array_get(lc, 0)), line);
-	assert_int_equal(json_integer_value(json_array_get(lc, 1)), col);
+	assert_int_equal(l, line);
+	assert_int_equal(c, col);
 }
 
 static json_t *at(json_t *doc, const char *key)
@@ -234,6 +234,37 @@ static void test_positions_block_and_flow(void **state)
 	assert_pos(l.pos, "rooms[1].alias", 8, 24);
 	assert_pos(l.pos, "rooms[1].public", 8, 40);
 	assert_int_equal(json_object_size(l.pos), 14);
+	unload(&l);
+}
+
+/* Positions too far apart or too far right for the loader's compact form are kept exactly all the
+ * same: a key 20 lines above its value, a key and a value past column 16,383. */
+static void test_positions_far_apart_stay_exact(void **state)
+{
+	char text[40000];
+	struct loaded l;
+	int line = 0, col = 0;
+	size_t n;
+
+	(void)state;
+	n = (size_t)snprintf(text, sizeof(text), "far:\n");
+	for (int i = 0; i < 20; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "  # comment %d\n", i);
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "  x: 1\nwide: {");
+	for (int i = 0; i < 2000; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "k%04d: vvvv, ", i);
+	snprintf(text + n, sizeof(text) - n, "last: end}\n");
+	must_load(text, &l);
+	assert_pos(l.pos, "far", 22, 3);
+	yaml_key_pos_lookup(l.pos, "far", &line, &col);
+	assert_int_equal(line, 1);
+	assert_int_equal(col, 1);
+	yaml_key_pos_lookup(l.pos, "wide.last", &line, &col);
+	assert_int_equal(line, 23);
+	assert_int_equal(col, 8 + 2000 * 13);
+	assert_pos(l.pos, "wide.last", 23, 8 + 2000 * 13 + 6);
+	yaml_key_pos_lookup(l.pos, "wide.k0001", &line, &col);
+	assert_int_equal(col, 8 + 13);
 	unload(&l);
 }
 
@@ -668,6 +699,7 @@ int main(void)
 	    cmocka_unit_test(test_nul_in_string_kept),
 	    cmocka_unit_test(test_integer_overflow),
 	    cmocka_unit_test(test_positions_block_and_flow),
+	    cmocka_unit_test(test_positions_far_apart_stay_exact),
 	    cmocka_unit_test(test_root_scalar),
 	    cmocka_unit_test(test_keys_needing_quotes),
 	    cmocka_unit_test(test_keys_are_strings),
