@@ -15,6 +15,7 @@
 #include "engine/driver.h"
 #include "engine/plan.h"
 #include "engine/policy.h"
+#include "test_fake_driver.h"
 #include "test_json.h"
 
 static const struct resource_field widget_fields[] = {
@@ -59,14 +60,6 @@ static int apply_widget(struct session *s, const json_t *change, struct msg_err 
 	return 0;
 }
 
-static int fake_whoami(struct session *s, char **id, struct msg_err *err)
-{
-	(void)s;
-	(void)err;
-	*id = strdup("admin");
-	return 0;
-}
-
 static const struct capability fake_caps[] = {
     {"widgets", CAP_MANAGED, "the widget API"},
     {NULL, CAP_UNSUPPORTED, NULL},
@@ -83,18 +76,6 @@ static const struct driver fake_driver = {
     .resources = fake_resources,
     .whoami = fake_whoami,
 };
-
-static int record_nothing(void *ctx, const json_t *change, const char *status, const char *message,
-			  struct msg_err *err)
-{
-	(void)ctx;
-	(void)change;
-	(void)status;
-	(void)message;
-	(void)err;
-	return 0;
-}
-static const struct apply_journal no_journal = {.record = record_nothing};
 
 static struct context ctx = {.name = "t", .server = "example.test", .url = "http://127.0.0.1:1"};
 

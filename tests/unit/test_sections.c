@@ -14,19 +14,12 @@
 #include "base/exitcode.h"
 #include "engine/plan.h"
 #include "engine/policy.h"
+#include "test_fake_driver.h"
 #include "test_json.h"
 
 /* What the fake server holds, and what apply was asked to do. */
 static const char *fake_actual = "{}";
 static json_t *applied;
-
-static int fake_whoami(struct session *s, char **id, struct msg_err *err)
-{
-	(void)s;
-	(void)err;
-	*id = strdup("admin");
-	return 0;
-}
 
 /* One item per partner: desired {partner: {"allowed": true}}, and a stale one to remove. */
 static int fake_read(struct session *s, const json_t *policy, json_t **desired, json_t **actual,
@@ -74,19 +67,6 @@ static const struct driver fake_driver = {
     .resources = fake_resources,
     .whoami = fake_whoami,
 };
-
-/* Apply's journal, recording nothing. */
-static int record_nothing(void *ctx, const json_t *change, const char *status, const char *message,
-			  struct msg_err *err)
-{
-	(void)ctx;
-	(void)change;
-	(void)status;
-	(void)message;
-	(void)err;
-	return 0;
-}
-static const struct apply_journal no_journal = {.record = record_nothing};
 
 static json_t *plan_for(const char *actual)
 {
