@@ -116,7 +116,7 @@ int config_load(const char *path, struct config **out, struct msg_err *err)
 	fd = file_private_open(path, &trusted, err);
 	if (fd == FILE_PRIVATE_MISSING) {
 		cfg->doc = json_object();
-		cfg->pos = json_object();
+		cfg->pos = yaml_pos_new();
 		cfg->contexts = calloc(1, sizeof(*cfg->contexts));
 		rc = 0;
 		goto done;
@@ -154,7 +154,7 @@ void config_free(struct config *cfg)
 		return;
 	free(cfg->contexts);
 	json_decref(cfg->doc);
-	json_decref(cfg->pos);
+	yaml_pos_free(cfg->pos);
 	free(cfg->path);
 	free(cfg);
 }

@@ -9,14 +9,15 @@
 #include <stddef.h>
 
 #include "base/msg_err.h"
+#include "io/yaml_pos.h"
 #include "engine/session.h"
 
 struct config {
-	char *path;	     /* where it was read from (or would be) */
-	json_t *doc;	     /* the whole document; strings in contexts[] point into it */
-	json_t *pos;	     /* positions for messages */
-	int exists;	     /* 0 when no file was found */
-	const char *current; /* current_context */
+	char *path;	      /* where it was read from (or would be) */
+	json_t *doc;	      /* the whole document; strings in contexts[] point into it */
+	struct yaml_pos *pos; /* positions for messages */
+	int exists;	      /* 0 when no file was found */
+	const char *current;  /* current_context */
 	struct context *contexts;
 	size_t ncontexts;
 };

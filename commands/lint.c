@@ -11,22 +11,27 @@
 #include "base/version.h"
 #include "io/yaml_load.h"
 
-/* The positions of the snapshot's body, as if the body were the document. */
-static json_t *body_positions(const json_t *pos)
+/* Puts the places of the snapshot's body (pos) into out, as if the body were the document. */
+static int body_positions(const struct yaml_pos *pos, struct yaml_pos *out)
 {
-	json_t *out = json_object(), *v;
-	const char *k;
+	int line, column, key_line, key_column, rc = 0;
+	const char *k, *rest;
+	size_t i = 0;
 
-	json_object_foreach((json_t *)pos, k, v)
-	{
+	while (rc == 0 && yaml_pos_next(pos, &i, &k, &line, &column, &key_line, &key_column)) {
 		if (strcmp(k, "body") == 0)
-			json_object_set(out, "", v);
+			rest = "";
 		else if (strncmp(k, "body.", 5) == 0)
-			json_object_set(out, k + 5, v);
+			rest = k + 5;
 		else if (strncmp(k, "body[", 5) == 0)
-			json_object_set(out, k + 4, v);
+			rest = k + 4;
+		else
+			continue;
+		rc = yaml_pos_put(out, rest, line, column);
+		if (key_line != 0)
+			yaml_pos_put_key(out, rest, key_line, key_column);
 	}
-	return out;
+	return rc;
 }
 
 /* {"snapshot": {...}, "body": <policy>}, with the policy schema's definitions in reach of its $refs,
@@ -48,7 +53,8 @@ static json_t *snapshot_schema(void)
 /* Reads a snapshot file and takes its body as the policy; positions point into the snapshot. */
 static int load_snapshot(const char *file, struct policy **out, struct msg_err *err)
 {
-	json_t *doc = NULL, *pos = NULL, *schema = NULL;
+	json_t *doc = NULL, *schema = NULL;
+	struct yaml_pos *pos = NULL;
 	struct policy *p = NULL;
 	int rc = -1;
 
@@ -62,14 +68,17 @@ static int load_snapshot(const char *file, struct policy **out, struct msg_err *
 	if (document_check(file, schema, doc, pos, err) != 0 ||
 	    policy_from_json(file, json_object_get(doc, "body"), &p, err) != 0)
 		goto done;
-	json_decref(p->pos);
-	p->pos = body_positions(pos);
+	if (body_positions(pos, p->pos) != 0) {
+		err_set(err, EXIT_FAILURE_, "out of memory");
+		policy_free(p);
+		goto done;
+	}
 	*out = p;
 	rc = 0;
 done:
 	json_decref(schema);
 	json_decref(doc);
-	json_decref(pos);
+	yaml_pos_free(pos);
 	return rc;
 }
 

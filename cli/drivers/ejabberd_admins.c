@@ -60,7 +60,8 @@ char *ej_admins_block(const json_t *jids)
 
 int ej_admins_parse(const char *content, const char *file, json_t **jids, struct msg_err *err)
 {
-	json_t *doc = NULL, *pos = NULL, *users, *j;
+	json_t *doc = NULL, *users, *j;
+	struct yaml_pos *pos = NULL;
 	size_t i;
 	int rc = -1;
 
@@ -88,7 +89,7 @@ int ej_admins_parse(const char *content, const char *file, json_t **jids, struct
 	rc = 0;
 done:
 	json_decref(doc);
-	json_decref(pos);
+	yaml_pos_free(pos);
 	return rc;
 }
 

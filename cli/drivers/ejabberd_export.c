@@ -37,7 +37,8 @@ static json_t *registration_of(const char *content)
  * the comment, which renders_to tells apart). */
 static json_t *federation_of(const char *content)
 {
-	json_t *doc = NULL, *pos = NULL, *found = NULL, *partners;
+	json_t *doc = NULL, *found = NULL, *partners;
+	struct yaml_pos *pos = NULL;
 	struct msg_err ignored = {0};
 
 	if (yaml_load_string(content, strlen(content), "block", &doc, &pos, &ignored) != 0)
@@ -59,7 +60,7 @@ static json_t *federation_of(const char *content)
 		}
 	}
 	json_decref(doc);
-	json_decref(pos);
+	yaml_pos_free(pos);
 	return found;
 }
 

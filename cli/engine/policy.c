@@ -110,7 +110,7 @@ int policy_from_json(const char *file, const json_t *doc, struct policy **out, s
 		return err_set(err, EXIT_FAILURE_, "out of memory");
 	}
 	p->doc = json_deep_copy(doc);
-	p->pos = json_object();
+	p->pos = yaml_pos_new();
 	return policy_finish(p, out, err);
 }
 
@@ -119,7 +119,7 @@ void policy_free(struct policy *p)
 	if (p == NULL)
 		return;
 	json_decref(p->doc);
-	json_decref(p->pos);
+	yaml_pos_free(p->pos);
 	free(p->file);
 	free(p);
 }

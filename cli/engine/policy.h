@@ -6,11 +6,12 @@
 #include <jansson.h>
 
 #include "base/msg_err.h"
+#include "io/yaml_pos.h"
 
 struct policy {
 	char *file; /* as named on the command line; used in every message */
 	json_t *doc;
-	json_t *pos;
+	struct yaml_pos *pos; /* where each value came from: empty for a policy taken from JSON */
 };
 
 /* Errors: EXIT_NOINPUT (missing file), EXIT_DATAERR (anything wrong inside, one line per problem). */

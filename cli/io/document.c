@@ -40,7 +40,7 @@ static void append_line(struct msg_err *err, const char *file, int line, int col
 		snprintf(err->text + used, room, "%s%s: %s%s%s", sep, file, path, *path ? ": " : "", message);
 }
 
-int document_check(const char *file, const json_t *schema, const json_t *doc, const json_t *pos,
+int document_check(const char *file, const json_t *schema, const json_t *doc, const struct yaml_pos *pos,
 		   struct msg_err *err)
 {
 	json_t *errors = json_array();
@@ -83,7 +83,7 @@ done:
 	return rc;
 }
 
-int document_problem(struct msg_err *err, const char *file, const json_t *pos, const char *path,
+int document_problem(struct msg_err *err, const char *file, const struct yaml_pos *pos, const char *path,
 		     const char *fmt, ...)
 {
 	char message[512];

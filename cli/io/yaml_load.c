@@ -25,7 +25,7 @@ struct loader {
 	const char *name;
 	const char *text; /* for turning reader-error byte offsets into line:column */
 	size_t len;
-	json_t *pos;
+	struct yaml_pos *pos;
 	json_t *anchors;    /* name -> [value, nodes, height]; a later anchor replaces an earlier one */
 	size_t alias_nodes; /* nodes copied so far through aliases */
 	struct msg_err *err;
@@ -102,55 +102,9 @@ static int next_event(struct loader *ld, yaml_event_t *ev)
 	return 0;
 }
 
-/* A position is kept as one integer where it fits, else as [line, column(, key line, key column)]:
- * a policy of 100,000 users has half a million of them, and four heap objects each would be most
- * of the loader's work. Bit 0 says whether the key's place is there too:
- *   0: line << 21 | column << 1
- *   1: line << 35 | column << 19 | (line - key line) << 15 | key column << 1 */
-#define FITS(v, bits) ((v) >= 0 && (v) < ((json_int_t)1 << (bits)))
-
-static json_t *pos_new(json_int_t line, json_int_t col, json_int_t kline, json_int_t kcol)
-{
-	if (kline == 0)
-		return FITS(line, 42) && FITS(col, 20) ? json_integer(line << 21 | col << 1)
-						       : json_pack("[II]", line, col);
-	if (FITS(line, 28) && FITS(col, 16) && FITS(line - kline, 4) && FITS(kcol, 14))
-		return json_integer(line << 35 | col << 19 | (line - kline) << 15 | kcol << 1 | 1);
-	return json_pack("[IIII]", line, col, kline, kcol);
-}
-
-/* The numbers of a position (kline 0: no key); false when v is none. */
-static bool pos_get(const json_t *v, int *line, int *col, int *kline, int *kcol)
-{
-	json_int_t p = json_integer_value(v);
-
-	*kline = *kcol = 0;
-	if (json_is_array(v)) {
-		*line = (int)json_integer_value(json_array_get(v, 0));
-		*col = (int)json_integer_value(json_array_get(v, 1));
-		*kline = (int)json_integer_value(json_array_get(v, 2));
-		*kcol = (int)json_integer_value(json_array_get(v, 3));
-		return true;
-	}
-	if (!json_is_integer(v))
-		return false;
-	if ((p & 1) == 0) {
-		*line = (int)(p >> 21);
-		*col = (int)(p >> 1 & 0xFFFFF);
-		return true;
-	}
-	*line = (int)(p >> 35);
-	*col = (int)(p >> 19 & 0xFFFF);
-	*kline = *line - (int)(p >> 15 & 0xF);
-	*kcol = (int)(p >> 1 & 0x3FFF);
-	return true;
-}
-
 static int record_pos(struct loader *ld, const char *path, yaml_mark_t m)
 {
-	json_t *lc = pos_new((json_int_t)m.line + 1, (json_int_t)m.column + 1, 0, 0);
-
-	if (lc == NULL || json_object_set_new(ld->pos, path, lc) != 0)
+	if (yaml_pos_put(ld->pos, path, (int)m.line + 1, (int)m.column + 1) != 0)
 		return nomem(ld);
 	return 0;
 }
@@ -306,7 +260,7 @@ static int check_key(struct loader *ld, const yaml_event_t *kev, const char *pat
 	const char *key, *tag;
 	struct node_info one = {1, 0};
 	char child[PATH_BUF];
-	int line, col, kline, kcol;
+	int kline, kcol;
 	yaml_mark_t m = kev->start_mark;
 
 	if (kev->type == YAML_ALIAS_EVENT)
@@ -323,8 +277,7 @@ static int check_key(struct loader *ld, const yaml_event_t *kev, const char *pat
 		return fail_at(ld, m, "mapping key contains a NUL character");
 	if (json_object_get(obj, key) != NULL) {
 		jpath_key(child, sizeof(child), path, key);
-		if (!pos_get(json_object_get(ld->pos, child), &line, &col, &kline, &kcol))
-			kline = kcol = 0;
+		yaml_key_pos_lookup(ld->pos, child, &kline, &kcol);
 		return fail_at(ld, m, "duplicate key '%s' (first at %d:%d)", key, kline, kcol);
 	}
 	if (kev->data.scalar.anchor != NULL) {
@@ -346,14 +299,7 @@ static void add_child(struct node_info *info, const struct node_info *child)
 /* A mapping member also keeps where its key stands. */
 static int record_key_pos(struct loader *ld, const char *path, yaml_mark_t m)
 {
-	int line, col, kline, kcol;
-	json_t *lc;
-
-	if (!pos_get(json_object_get(ld->pos, path), &line, &col, &kline, &kcol) || kline != 0)
-		return 0; /* an alias's copy, or recorded already */
-	lc = pos_new(line, col, (json_int_t)m.line + 1, (json_int_t)m.column + 1);
-	if (lc == NULL || json_object_set_new(ld->pos, path, lc) != 0)
-		return nomem(ld);
+	yaml_pos_put_key(ld->pos, path, (int)m.line + 1, (int)m.column + 1);
 	return 0;
 }
 
@@ -490,7 +436,7 @@ done:
 	return ret;
 }
 
-int yaml_load_string(const char *text, size_t len, const char *name, json_t **doc, json_t **pos,
+int yaml_load_string(const char *text, size_t len, const char *name, json_t **doc, struct yaml_pos **pos,
 		     struct msg_err *err)
 {
 	struct loader ld;
@@ -506,7 +452,7 @@ int yaml_load_string(const char *text, size_t len, const char *name, json_t **do
 	ld.text = text ? text : "";
 	ld.len = text ? len : 0;
 	ld.err = err;
-	ld.pos = json_object();
+	ld.pos = yaml_pos_new();
 	ld.anchors = json_object();
 	if (ld.pos == NULL || ld.anchors == NULL || !yaml_parser_initialize(&ld.parser)) {
 		nomem(&ld);
@@ -539,12 +485,12 @@ done:
 	if (parser_ready)
 		yaml_parser_delete(&ld.parser);
 	json_decref(root);
-	json_decref(ld.pos);
+	yaml_pos_free(ld.pos);
 	json_decref(ld.anchors);
 	return ret;
 }
 
-int yaml_load_stream(FILE *f, const char *name, json_t **doc, json_t **pos, struct msg_err *err)
+int yaml_load_stream(FILE *f, const char *name, json_t **doc, struct yaml_pos **pos, struct msg_err *err)
 {
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
@@ -581,7 +527,7 @@ done:
 	return ret;
 }
 
-int yaml_load_file(const char *path, json_t **doc, json_t **pos, struct msg_err *err)
+int yaml_load_file(const char *path, json_t **doc, struct yaml_pos **pos, struct msg_err *err)
 {
 	int is_stdin = strcmp(path, "-") == 0;
 	const char *name = is_stdin ? "<stdin>" : path;
@@ -594,71 +540,4 @@ int yaml_load_file(const char *path, json_t **doc, json_t **pos, struct msg_err 
 	if (!is_stdin)
 		fclose(f);
 	return ret;
-}
-
-/* Returns the length of path without its last component: ".key", "[n]" or ["key"]. */
-static size_t parent_len(const char *path, size_t len)
-{
-	size_t i = 0, last = 0;
-
-	while (i < len) {
-		last = i;
-		if (path[i] == '[' && i + 1 < len && path[i + 1] == '"') {
-			for (i += 2; i < len && path[i] != '"'; i++)
-				if (path[i] == '\\' && i + 1 < len)
-					i++;
-			i += 2; /* the closing quote and bracket */
-		} else if (path[i] == '[') {
-			while (i < len && path[i] != ']')
-				i++;
-			i++;
-		} else {
-			for (i++; i < len && path[i] != '.' && path[i] != '['; i++)
-				;
-		}
-	}
-	return last;
-}
-
-void yaml_pos_lookup(const json_t *pos, const char *path, int *line, int *column)
-{
-	char *p = path ? strdup(path) : NULL;
-	size_t len = p ? strlen(p) : 0;
-	json_t *lc = NULL;
-	int kline, kcol;
-
-	*line = 0;
-	*column = 0;
-	if (pos == NULL || p == NULL)
-		goto done;
-	for (;;) {
-		p[len] = '\0';
-		lc = json_object_get(pos, p);
-		if (lc != NULL || len == 0)
-			break;
-		len = parent_len(p, len);
-	}
-	if (lc != NULL && !pos_get(lc, line, column, &kline, &kcol))
-		*line = *column = 0;
-done:
-	free(p);
-}
-
-bool yaml_pos_find(const json_t *pos, const char *path, int *line, int *column)
-{
-	int kline, kcol;
-
-	return pos_get(json_object_get(pos, path), line, column, &kline, &kcol);
-}
-
-void yaml_key_pos_lookup(const json_t *pos, const char *path, int *line, int *column)
-{
-	int vline, vcol, kline, kcol;
-
-	if (pos_get(json_object_get(pos, path), &vline, &vcol, &kline, &kcol) && kline != 0) {
-		*line = kline;
-		*column = kcol;
-		return;
-	}
-	yaml_pos_lookup(pos, path, line, column);
 }

@@ -290,7 +290,8 @@ static void test_new_file_and_symbolic_link(void **state)
 static void test_blocks_rendered(void **state)
 {
 	struct msg_err err = {0};
-	json_t *doc = NULL, *pos = NULL;
+	json_t *doc = NULL;
+	struct yaml_pos *pos = NULL;
 	char *text;
 
 	(void)state;
@@ -298,7 +299,7 @@ static void test_blocks_rendered(void **state)
 	assert_non_null(text);
 	assert_int_equal(yaml_load_string(text, strlen(text), "block", &doc, &pos, &err), 0);
 	hold(doc);
-	json_decref(pos);
+	yaml_pos_free(pos);
 	assert_null(json_object_get(doc, "modules"));
 	assert_string_equal(
 	    json_string_value(json_object_get(
@@ -311,7 +312,7 @@ static void test_blocks_rendered(void **state)
 	assert_null(strstr(text, "reload_config")); /* apply does that; the whole fragment says so */
 	assert_int_equal(yaml_load_string(text, strlen(text), "block", &doc, &pos, &err), 0);
 	hold(doc);
-	json_decref(pos);
+	yaml_pos_free(pos);
 	assert_string_equal(json_string_value(json_object_get(doc, "s2s_access")), "msgadm_s2s");
 	free(text);
 	assert_null(ej_config_block("retention.default", J("{'max_lifetime': '30d'}")));

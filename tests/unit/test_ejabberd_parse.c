@@ -398,13 +398,14 @@ static void test_capabilities(void **state)
 static json_t *fragment(const char *section, json_t *value, char **text)
 {
 	struct msg_err err = {0};
-	json_t *doc = NULL, *pos = NULL;
+	json_t *doc = NULL;
+	struct yaml_pos *pos = NULL;
 	char *t = ejabberd_render_config(section, value);
 
 	assert_non_null(t);
 	if (yaml_load_string(t, strlen(t), section, &doc, &pos, &err) != 0)
 		fail_msg("%s: not YAML: %s\n%s", section, err.text, t);
-	json_decref(pos);
+	yaml_pos_free(pos);
 	hold(doc);
 	if (text != NULL)
 		*text = t;

@@ -83,13 +83,14 @@ static struct context ctx = {.name = "t", .server = "example.test", .url = "http
 static json_t *plan_for(const char *policy, const char *widgets)
 {
 	struct session s = {.driver = &fake_driver, .context = &ctx};
-	struct policy p = {.file = "p.yaml", .doc = J(policy), .pos = hold(json_object())};
+	struct policy p = {.file = "p.yaml", .doc = J(policy), .pos = yaml_pos_new()};
 	struct msg_err err = {0};
 	json_t *plan = NULL;
 
 	server_widgets = widgets;
 	if (plan_build(&s, &p, false, &plan, &err) != 0)
 		fail_msg("plan_build: %s", err.text);
+	yaml_pos_free(p.pos);
 	free(s.whoami);
 	return hold(plan);
 }

@@ -18,7 +18,7 @@
 
 struct loaded {
 	json_t *doc;
-	json_t *pos;
+	struct yaml_pos *pos;
 	struct msg_err err;
 };
 
@@ -31,7 +31,7 @@ static int load(const char *text, struct loaded *l)
 static void unload(struct loaded *l)
 {
 	json_decref(l->doc);
-	json_decref(l->pos);
+	yaml_pos_free(l->pos);
 }
 
 static json_t *must_load(const char *text, struct loaded *l)
@@ -48,19 +48,21 @@ static json_t *must_load(const char *text, struct loaded *l)
 static void expect_error(const char *text, int status, const char *msg)
 {
 	json_t *keep = json_string("untouched");
-	json_t *doc = keep, *pos = keep;
+	struct yaml_pos *pos_keep = yaml_pos_new(), *pos = pos_keep;
+	json_t *doc = keep;
 	struct msg_err err;
 
 	memset(&err, 0, sizeof(err));
 	assert_int_equal(yaml_load_string(text, strlen(text), "t.yaml", &doc, &pos, &err), -1);
 	assert_ptr_equal(doc, keep);
-	assert_ptr_equal(pos, keep);
+	assert_ptr_equal(pos, pos_keep);
 	assert_int_equal(err.status, status);
 	assert_string_equal(err.text, msg);
 	json_decref(keep);
+	yaml_pos_free(pos_keep);
 }
 
-static void assert_pos(const json_t *pos, const char *path, int line, int col)
+static void assert_pos(const struct yaml_pos *pos, const char *path, int line, int col)
 {
 	int l = 0, c = 0;
 
@@ -233,7 +235,7 @@ static void test_positions_block_and_flow(void **state)
 	assert_pos(l.pos, "rooms[1]", 8, 16);
 	assert_pos(l.pos, "rooms[1].alias", 8, 24);
 	assert_pos(l.pos, "rooms[1].public", 8, 40);
-	assert_int_equal(json_object_size(l.pos), 14);
+	assert_int_equal(yaml_pos_count(l.pos), 14);
 	unload(&l);
 }
 
@@ -509,7 +511,8 @@ static void test_documents(void **state)
 
 static void test_empty_document(void **state)
 {
-	json_t *doc = NULL, *pos = NULL;
+	json_t *doc = NULL;
+	struct yaml_pos *pos = NULL;
 	struct msg_err err;
 	(void)state;
 
@@ -556,7 +559,8 @@ static char *temp_file(const char *content, size_t len)
 
 static void test_file_missing_and_directory(void **state)
 {
-	json_t *doc = NULL, *pos = NULL;
+	json_t *doc = NULL;
+	struct yaml_pos *pos = NULL;
 	struct msg_err err;
 	(void)state;
 
@@ -576,7 +580,8 @@ static void test_file_load_and_name_in_errors(void **state)
 	char *good = temp_file(users_yaml, strlen(users_yaml));
 	char *broken = temp_file(bad, strlen(bad));
 	char want[256];
-	json_t *doc = NULL, *pos = NULL;
+	json_t *doc = NULL;
+	struct yaml_pos *pos = NULL;
 	struct msg_err err;
 	int line, col;
 	(void)state;
@@ -587,8 +592,9 @@ static void test_file_load_and_name_in_errors(void **state)
 	assert_int_equal(line, 7);
 	assert_int_equal(col, 14);
 	json_decref(doc);
-	json_decref(pos);
-	doc = pos = NULL;
+	yaml_pos_free(pos);
+	doc = NULL;
+	pos = NULL;
 	assert_int_equal(yaml_load_file(broken, &doc, &pos, &err), -1);
 	snprintf(want, sizeof(want), "%s:2:1: duplicate key 'a' (first at 1:1)", broken);
 	assert_string_equal(err.text, want);
@@ -604,7 +610,8 @@ static void test_file_size_limit(void **state)
 	const size_t limit = 16u * 1024 * 1024;
 	char *path = temp_file("a: 1\n#", 6);
 	char want[256];
-	json_t *doc = NULL, *pos = NULL;
+	json_t *doc = NULL;
+	struct yaml_pos *pos = NULL;
 	struct msg_err err;
 	(void)state;
 
@@ -626,8 +633,9 @@ static void test_file_size_limit(void **state)
 		fail_msg("at the limit: %s", err.text);
 	assert_int_equal(json_integer_value(json_object_get(doc, "a")), 1);
 	json_decref(doc);
-	json_decref(pos);
-	doc = pos = NULL;
+	yaml_pos_free(pos);
+	doc = NULL;
+	pos = NULL;
 	assert_int_equal(truncate(path, (off_t)limit + 1), 0);
 	assert_int_equal(yaml_load_file(path, &doc, &pos, &err), -1);
 	assert_int_equal(err.status, EXIT_DATAERR);
@@ -642,7 +650,8 @@ static void test_stdin(void **state)
 {
 	static const char bad[] = "a: b: c\n";
 	char *path = temp_file(bad, strlen(bad));
-	json_t *doc = NULL, *pos = NULL;
+	json_t *doc = NULL;
+	struct yaml_pos *pos = NULL;
 	struct msg_err err;
 	(void)state;
 
@@ -654,7 +663,7 @@ static void test_stdin(void **state)
 	free(path);
 }
 
-static void expect_lookup(const json_t *pos, const char *path, int want_line, int want_col)
+static void expect_lookup(const struct yaml_pos *pos, const char *path, int want_line, int want_col)
 {
 	int line = -1, col = -1;
 
@@ -666,7 +675,7 @@ static void expect_lookup(const json_t *pos, const char *path, int want_line, in
 static void test_pos_lookup_fallback(void **state)
 {
 	struct loaded l;
-	json_t *empty = json_object();
+	struct yaml_pos *empty = yaml_pos_new();
 	(void)state;
 
 	must_load("users:\n  list:\n    - name: a\n      email: x\n"
@@ -684,7 +693,7 @@ static void test_pos_lookup_fallback(void **state)
 	expect_lookup(l.pos, "odd[\"unterminated", 6, 3);
 	expect_lookup(empty, "users", 0, 0);
 	expect_lookup(NULL, "users", 0, 0);
-	json_decref(empty);
+	yaml_pos_free(empty);
 	unload(&l);
 }
 
