@@ -91,6 +91,22 @@ static bool served_section(const struct driver *d, const char *path)
 	return false;
 }
 
+/* A copy of the policy that sections can be taken out of: its top level and the objects holding
+ * sections ("invites", "retention") are copied, the values below them shared. The engine only reads
+ * those, and expand copies the items it changes; a deep copy of 100,000 users was a third of a plan. */
+static json_t *sections_copy(const json_t *doc)
+{
+	json_t *out = json_copy((json_t *)doc), *v;
+	const char *key;
+
+	json_object_foreach(out, key, v)
+	{
+		if (json_is_object(v))
+			json_object_set_new(out, key, json_copy(v));
+	}
+	return out;
+}
+
 /* Takes the part of the policy the driver can manage out of desired (a copy of the policy), and
  * expands the types listed in it (driver_policy_types) into planned[] (*n of them); notes get
  * everything else. */
@@ -212,7 +228,7 @@ int plan_build(struct session *s, const struct policy *policy, bool force, json_
 		err_set(err, EXIT_FAILURE_, "out of memory");
 		goto done;
 	}
-	desired = json_deep_copy(policy->doc);
+	desired = sections_copy(policy->doc);
 	if (managed_part(s, desired, planned, &n, notes, err) != 0 || session_whoami(s, &acting, err) != 0 ||
 	    plan_engine_types(s, planned, n, actual, changes, skipped, err) != 0 ||
 	    plan_driver_types(s, desired, actual, changes, notes, err) != 0)
