@@ -175,7 +175,7 @@ static void drop_unreadable_fields(const struct driver *d, const struct resource
 				continue;
 			add_unseen_as(deviations, d, t->name, key, path ? path : t->list, f->name, value,
 				      level, note);
-			json_object_del(item, f->name);
+			desired_take_field(want, key, f->name);
 		}
 	}
 }

@@ -79,7 +79,7 @@ static void drop_unmanaged_fields(const struct session *s, struct planned *p, js
 		if (level == CAP_MANAGED)
 			continue;
 		add_note(notes, s->driver, path, level, note, NULL);
-		json_object_foreach(p->d.items, key, item) json_object_del(item, f->name);
+		json_object_foreach(p->d.items, key, item) desired_take_field(&p->d, key, f->name);
 	}
 }
 

@@ -108,6 +108,16 @@ void desired_init(struct desired *d, const char *path)
 	d->limit = -1;
 }
 
+void desired_take_field(struct desired *d, const char *key, const char *field)
+{
+	json_t *item = json_object_get(d->items, key), *copy;
+
+	if (json_object_get(item, field) == NULL || (copy = json_deep_copy(item)) == NULL)
+		return;
+	json_object_del(copy, field);
+	json_object_set_new(d->items, key, copy);
+}
+
 void desired_clear(struct desired *d)
 {
 	json_decref(d->items);
@@ -260,7 +270,7 @@ int resource_expand_list(const struct resource_type *t, const struct session *s,
 		if (key == NULL)
 			continue; /* the schema requires it: only a hand-made policy lacks it */
 		snprintf(path, sizeof(path), "%s[%zu]", t->list, i);
-		json_object_set_new(out->items, key, json_deep_copy(item));
+		json_object_set(out->items, key, (json_t *)item); /* shared: see desired_take_field */
 		json_object_set_new(out->paths, key, json_string(path));
 	}
 	out->unlisted = OP_DELETE;

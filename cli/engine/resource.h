@@ -84,7 +84,8 @@ enum resource_flag {
 
 /* What a policy asks of one type, expanded: the desired items and what becomes of the others. */
 struct desired {
-	json_t *items;	 /* {key: item}, or {key: null}: must not exist */
+	json_t *
+	    items; /* {key: item}, or {key: null}: must not exist; items may be the policy's own: read them */
 	json_t *paths;	 /* {key: policy path of its entry}; NULL: every item's path is the section's */
 	json_t *protect; /* {key: true}: never changed (a note says so when the server differs), or NULL */
 	json_t *leave;	 /* {key: true}: named by the policy, left as they are (noted already), or NULL */
@@ -97,6 +98,9 @@ struct desired {
 	const char *limit_path;	   /* where the limit comes from: "users.max_deactivations" */
 };
 void desired_init(struct desired *d, const char *path);
+/* Takes field out of item key. Items are shared with the policy they came from (expand copies only
+ * what it changes), so this replaces the item with a copy without the field. */
+void desired_take_field(struct desired *d, const char *key, const char *field);
 void desired_clear(struct desired *d);
 
 struct resource_type {

@@ -63,7 +63,7 @@ static int expand_users(const struct resource_type *t, const struct session *s, 
 		snprintf(path, sizeof(path), "%s[%zu]", t->list, i);
 		json_object_set_new(out->paths, key, json_string(path));
 		if (!json_is_true(json_object_get(u, "delete"))) {
-			item = json_deep_copy(u);
+			item = json_incref(u); /* shared with the policy: see desired_take_field */
 		} else if (!deletable) {
 			leave_undeletable(s, key, path, note, notes);
 			item = json_deep_copy(u);

@@ -173,15 +173,45 @@ static void test_export_writes_its_list(void **state)
 		       J("[{'name': 'a', 'size': null}, {'name': 'z', 'colour': 'red', 'size': null}]"), 0);
 }
 
+/* A field the server does not manage is taken out of the desired items and noted, never out of the
+ * policy the plan carries (apply PLAN plans that policy again). */
+static void test_an_unmanaged_field_leaves_the_policy_whole(void **state)
+{
+	static const struct capability caps[] = {
+	    {"widgets", CAP_MANAGED, "the widget API"},
+	    {"widgets[].colour", CAP_CONFIG, "the widget config file"},
+	    {NULL, CAP_UNSUPPORTED, NULL},
+	};
+	struct driver colourless = fake_driver;
+	struct session s = {.driver = &colourless, .context = &ctx};
+	struct policy p = {.file = "p.yaml", .doc = J(policy), .pos = yaml_pos_new()};
+	struct msg_err err = {0};
+	json_t *plan = NULL;
+
+	(void)state;
+	colourless.capabilities = caps;
+	server_widgets = "{'b': {'name': 'b', 'colour': 'pink'}}";
+	assert_int_equal(plan_build(&s, &p, false, &plan, &err), 0);
+	hold(plan);
+	free(s.whoami);
+	yaml_pos_free(p.pos);
+	/* no colour change planned, a note says why, and every colour is still in the policy */
+	assert_string_equal(ops(plan), "create widget a, create widget same");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(json_object_get(plan, "notes"), 0), "path")),
+	    "widgets[].colour");
+	assert_json_as(json_object_get(json_object_get(plan, "policy"), "widgets"),
+		       json_object_get(J(policy), "widgets"), 0);
+}
+
 #define T(f) cmocka_unit_test_teardown(f, release_all)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_a_made_up_type_is_planned_in_its_order),
-	    T(test_its_items_are_in_the_digest),
-	    T(test_apply_hands_its_changes_to_its_driver),
-	    T(test_export_writes_its_list),
+	    T(test_a_made_up_type_is_planned_in_its_order),	T(test_its_items_are_in_the_digest),
+	    T(test_apply_hands_its_changes_to_its_driver),	T(test_export_writes_its_list),
+	    T(test_an_unmanaged_field_leaves_the_policy_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
