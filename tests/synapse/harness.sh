@@ -53,7 +53,8 @@
 #                                 writes $MSGADM_CONFIG (0600) with contexts of the current instance:
 #                                 syn (the admin; current), user (alice's token, once synapse_user
 #                                 made her), badtoken (a token the server never issued), down (a port
-#                                 nothing listens on); EXTRA_LINES go into syn, indented by it
+#                                 nothing listens on); EXTRA_LINES go into syn, indented by it;
+#                                 syn has "retries: $SYN_RETRIES" (2 unless set)
 #
 # Variables set by synapse_start and synapse_use (for the last started or chosen instance):
 #   SYN_NAME SYN_SERVER         instance name, its server_name
@@ -515,7 +516,7 @@ contexts:
     url: $SYN_URL
     server: $SYN_SERVER
     token_file: $SYN_TOKEN_FILE
-    retries: 2
+    retries: ${SYN_RETRIES:-2}
     timeout: 30
 CFG
 		[ -n "${1:-}" ] && printf '%s\n' "$1" | sed 's/^/    /'
