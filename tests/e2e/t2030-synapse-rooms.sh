@@ -216,7 +216,7 @@ test_expect_success 'destinations outside the allowlist are findings; plan --det
 	PY
 	synapse_call main admin GET "/_synapse/admin/v1/federation/destinations?from=0&limit=2" >"$T/d" &&
 	grep_in "$T/d" "\"total\":3" && grep_in "$T/d" "\"next_token\":\"2\"" &&
-	synapse_contexts "page_size: 1" &&
+	MSGADM_CONFIG="$T/paged.config" && export MSGADM_CONFIG && synapse_contexts "page_size: 1" &&
 	expect_status 0 apply -f "$T/policy.yaml" --yes &&
 	expect_status 0 plan -f "$T/policy.yaml" &&
 	grep_in "$T/stdout" "No changes: the server matches the policy." &&
