@@ -105,6 +105,14 @@ child() {
 		printf '%s\n' "$2"
 	} >"$T/$1/tests/e2e/t.sh"
 }
+wait_file() { # FILE SECONDS: until FILE is not empty
+	i=0
+	while ! test -s "$1" && [ $i -lt $(($2 * 10)) ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	test -s "$1"
+}
 gone() { # PID: the process has ended (within 2 s), zombies included
 	i=0
 	while test -d "/proc/$1" && ! grep -q "^State:[[:space:]]*Z" "/proc/$1/status" 2>/dev/null && [ $i -lt 20 ]; do
@@ -116,7 +124,7 @@ gone() { # PID: the process has ended (within 2 s), zombies included
 
 test_expect_success 'a test that fails after starting Synapse leaves no server and no files behind' '
 	child failing "synapse_require; synapse_start x example.test; echo \$SYN_PID >\"$T/failing.pid\"; say \"not ok - on purpose\"; exit 3" &&
-	{ MSGADM_SYNAPSE_SRC="$SYN_SRC" sh "$T/failing/tests/e2e/t.sh" >"$T/failing.out" 2>&1; rc=$?; } ;
+	{ MSGADM_SYNAPSE_SRC="$SYN_SRC" sh "$T/failing/tests/e2e/t.sh" >"$T/failing.out" 2>&1; rc=$?; } &&
 	cat "$T/failing.out" &&
 	test "$rc" -eq 3 && test -s "$T/failing.pid" && gone "$(cat "$T/failing.pid")" &&
 	! test -e "$(cat "$T/failing.T")"
@@ -124,10 +132,10 @@ test_expect_success 'a test that fails after starting Synapse leaves no server a
 test_expect_success 'a test killed with SIGTERM while Synapse runs stops it too' '
 	child killed "synapse_require; synapse_start y example.test; echo \$SYN_PID >\"$T/killed.pid\"; sleep 60 & echo \$! >\"$T/killed.sleep\"; wait" &&
 	{ MSGADM_SYNAPSE_SRC="$SYN_SRC" sh "$T/killed/tests/e2e/t.sh" >"$T/killed.out" 2>&1 & } &&
-	kpid=$! && i=0 &&
-	while ! test -s "$T/killed.sleep" && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done &&
+	kpid=$! &&
+	wait_file "$T/killed.sleep" 60 &&
 	test -s "$T/killed.pid" && test -d "/proc/$(cat "$T/killed.pid")" &&
-	kill -TERM "$kpid" && { wait "$kpid"; rc=$?; } ;
+	kill -TERM "$kpid" && { wait "$kpid"; rc=$?; } &&
 	kill "$(cat "$T/killed.sleep")" 2>/dev/null;
 	cat "$T/killed.out" &&
 	test "$rc" -eq 143 && gone "$(cat "$T/killed.pid")" && ! test -e "$(cat "$T/killed.T")"
@@ -135,7 +143,7 @@ test_expect_success 'a test killed with SIGTERM while Synapse runs stops it too'
 test_expect_success 'a configuration Synapse refuses: "not ok" with the reason from its output, exit 1' '
 	printf "server_name: [broken\n" >"$T/bad.yaml" &&
 	child bad "synapse_require; synapse_start z example.test \"$T/bad.yaml\"; say \"ok - not reached\"" &&
-	{ MSGADM_SYNAPSE_SRC="$SYN_SRC" sh "$T/bad/tests/e2e/t.sh" >"$T/bad.out" 2>&1; rc=$?; } ;
+	{ MSGADM_SYNAPSE_SRC="$SYN_SRC" sh "$T/bad/tests/e2e/t.sh" >"$T/bad.out" 2>&1; rc=$?; } &&
 	cat "$T/bad.out" &&
 	test "$rc" -eq 1 &&
 	grep_in "$T/bad.out" "not ok - synapse could not be started (z): the server stopped during start" &&
@@ -144,10 +152,10 @@ test_expect_success 'a configuration Synapse refuses: "not ok" with the reason f
 '
 test_expect_success 'no sources: "skipped: REASON" and exit 0; with CI=true "not ok - REASON" and exit 1' '
 	child nosrc "synapse_require; say \"ok - not reached\"" &&
-	{ MSGADM_SYNAPSE_SRC=/nonexistent CI= sh "$T/nosrc/tests/e2e/t.sh" >"$T/nosrc.out" 2>&1; rc=$?; } ;
+	{ MSGADM_SYNAPSE_SRC=/nonexistent CI= sh "$T/nosrc/tests/e2e/t.sh" >"$T/nosrc.out" 2>&1; rc=$?; } &&
 	cat "$T/nosrc.out" &&
 	test "$rc" -eq 0 && test "$(cat "$T/nosrc.out")" = "skipped: no Synapse sources: set MSGADM_SYNAPSE_SRC" &&
-	{ MSGADM_SYNAPSE_SRC=/nonexistent CI=true sh "$T/nosrc/tests/e2e/t.sh" >"$T/ci.out" 2>&1; rc=$?; } ;
+	{ MSGADM_SYNAPSE_SRC=/nonexistent CI=true sh "$T/nosrc/tests/e2e/t.sh" >"$T/ci.out" 2>&1; rc=$?; } &&
 	cat "$T/ci.out" &&
 	test "$rc" -eq 1 && test "$(head -n 1 "$T/ci.out")" = "not ok - no Synapse sources: set MSGADM_SYNAPSE_SRC" &&
 	not_in "$T/ci.out" "ok - not reached"
@@ -158,12 +166,12 @@ test_expect_success 'tests/run counts a skipped script, names it with its reason
 	cp "$TOP/tests/synapse/harness.sh" "$T/tree/tests/synapse/" &&
 	printf ". \"\$(dirname \"\$0\")/lib.sh\"\ntest_expect_success one true\n" >"$T/tree/tests/e2e/t1-plain.sh" &&
 	printf ". \"\$(dirname \"\$0\")/lib.sh\"\n. \"\$TOP/tests/synapse/harness.sh\"\nsynapse_require\n" >"$T/tree/tests/e2e/t2-syn.sh" &&
-	{ MSGADM_SYNAPSE_SRC= CI= sh "$T/tree/tests/run" --only e2e >"$T/run.out" 2>&1; rc=$?; } ;
+	{ MSGADM_SYNAPSE_SRC= CI= sh "$T/tree/tests/run" --only e2e >"$T/run.out" 2>&1; rc=$?; } &&
 	cat "$T/run.out" &&
 	test "$rc" -eq 0 &&
 	grep_in "$T/run.out" "SKIP e2e t2-syn (skipped: no Synapse sources: set MSGADM_SYNAPSE_SRC)" &&
 	test "$(tail -n 1 "$T/run.out")" = "1 passed, 0 failed, 1 skipped" &&
-	{ MSGADM_SYNAPSE_SRC= CI=true sh "$T/tree/tests/run" --only e2e >"$T/run.out" 2>&1; rc=$?; } ;
+	{ MSGADM_SYNAPSE_SRC= CI=true sh "$T/tree/tests/run" --only e2e >"$T/run.out" 2>&1; rc=$?; } &&
 	cat "$T/run.out" &&
 	test "$rc" -ne 0 && grep_in "$T/run.out" "not ok - no Synapse sources: set MSGADM_SYNAPSE_SRC" &&
 	test "$(tail -n 1 "$T/run.out")" = "1 passed, 1 failed"

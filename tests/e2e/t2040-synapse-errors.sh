@@ -60,16 +60,24 @@ ok("DELETE", u)
 ' || say "not ok - making the rooms of lim"
 synapse_contexts
 printf 'version: 1\nserver: example.test\nfederation: {mode: allowlist, partners: [bund.de]}\n' >"$T/acl.yaml"
+# watch_process PID FILE: while PID runs (up to 10 s), appends what ps shows and the process's own
+# command line and environment to FILE, every 50 ms.
+watch_process() {
+	: >"$2"
+	i=0
+	while test -d "/proc/$1" && [ $i -lt 200 ]; do
+		{ ps -eo args; tr "\0" " " <"/proc/$1/cmdline"; tr "\0" "\n" <"/proc/$1/environ"; } >>"$2" 2>/dev/null
+		sleep 0.05
+		i=$((i + 1))
+	done
+	test -s "$2"
+}
 
 test_expect_success 'a real 429 with retry_after_ms: msgadm waits what the server says, and apply succeeds' '
 	tok=$(cat "$SYN_TOKEN_FILE") &&
 	t0=$(date +%s%3N) &&
 	{ "$MSGADM" -v apply -f "$T/acl.yaml" --yes >"$T/out" 2>"$T/err" & } && mpid=$! &&
-	: >"$T/ps" && i=0 &&
-	while test -d "/proc/$mpid" && [ $i -lt 200 ]; do
-		{ ps -eo args; tr "\0" " " <"/proc/$mpid/cmdline"; tr "\0" "\n" <"/proc/$mpid/environ"; } >>"$T/ps" 2>/dev/null
-		sleep 0.05; i=$((i + 1))
-	done &&
+	watch_process "$mpid" "$T/ps" &&
 	wait "$mpid" && ms=$(($(date +%s%3N) - t0)) && echo "apply took $ms ms" &&
 	grep_in "$T/out" "Apply: 3 changes, 0 failed." &&
 	grep -q "msgadm -v apply -f" "$T/ps" && not_in "$T/ps" "$tok" &&
