@@ -94,7 +94,7 @@ const struct command cmd_retention_enforce = {
     .summary = "delete history older than the policy's retention lifetimes",
     .description =
 	"For each retention.rooms rule, and retention.default for every other room the server is in,\n"
-	"asks the server to delete what remote servers sent before now minus max_lifetime, and waits\n"
+	"asks the server to delete the history before now minus max_lifetime, and waits\n"
 	"for each deletion to finish. Prints one line per room: purged, nothing to purge, would purge\n"
 	"(--dry-run) or failed. Exits 3 when some failed. Safe to repeat, e.g. from cron.",
     .options =

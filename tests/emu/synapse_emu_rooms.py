@@ -40,7 +40,8 @@ def event_repr(ev):
     """repr() of a FrozenEventV3, as Synapse puts it into "not in room" errors."""
     if ev is None:
         return "None"
-    return "<FrozenEventV3 event_id=%s, type=%s, state_key=%s, outlier=False>" % (
+    # outlier is the 0 SQLite stored, not False (t2050 compared it with a real 1.67)
+    return "<FrozenEventV3 event_id=%s, type=%s, state_key=%s, outlier=0>" % (
         ev["event_id"], ev["type"], ev["state_key"])
 
 
@@ -109,6 +110,9 @@ class Room:
     def send(self, sender, etype, content, key=""):
         ev = {"type": etype, "room_id": self.room_id, "sender": sender, "content": content,
               "state_key": key, "origin_server_ts": H.now_ms(), "event_id": new_event_id()}
+        prev = self.state.get((etype, key))
+        if prev is not None:  # a real server links the event to the state it replaced
+            ev["replaces_state"] = prev["event_id"]
         self.state[(etype, key)] = ev
         return ev
 
@@ -158,10 +162,18 @@ class Room:
 
 
 def serialize(ev, now):
+    """An event of the admin room state API; one that replaced earlier state names it, in unsigned
+    and at the top level, in 1.67's key order (seen in t2050)."""
     age = max(0, now - ev["origin_server_ts"])
-    return {"type": ev["type"], "room_id": ev["room_id"], "sender": ev["sender"], "content": ev["content"],
-            "state_key": ev["state_key"], "origin_server_ts": ev["origin_server_ts"],
-            "unsigned": {"age": age}, "event_id": ev["event_id"], "user_id": ev["sender"], "age": age}
+    unsigned = {"age": age}
+    if "replaces_state" in ev:
+        unsigned = {"replaces_state": ev["replaces_state"], "age": age}
+    out = {"type": ev["type"], "room_id": ev["room_id"], "sender": ev["sender"], "content": ev["content"],
+           "state_key": ev["state_key"], "origin_server_ts": ev["origin_server_ts"],
+           "unsigned": unsigned, "event_id": ev["event_id"], "user_id": ev["sender"], "age": age}
+    if "replaces_state" in ev:
+        out["replaces_state"] = ev["replaces_state"]
+    return out
 
 
 class Rooms:
@@ -446,12 +458,16 @@ def directory(emu, alias):
 
 
 def purge_history(emu, ctx, room_id):
-    """PurgeHistoryRestServlet (1.67), the body form: the purge point is the last event before
-    purge_up_to_ts (state or not); that event and the room state stay, older non-state events go,
-    those of local senders only with delete_local_events. No event before the point: 404."""
+    """PurgeHistoryRestServlet (1.67), held to a real 1.67 by t2050. With purge_up_to_ts, the purge
+    point is found server-wide: the first event of any room received at or after the cut-off (or none:
+    past the newest), then this room's last event at or before it; no such event: 404. Every
+    non-state event older than the point goes; the point and all state stay. delete_local_events
+    false keeps local events only in rooms of version 1 and 2: Synapse tells them by an event id
+    ending in ":server", which the hash ids of later versions never do."""
     body = H.parse_json_object(ctx.body, allow_empty=True)
     delete_local = bool(body.get("delete_local_events", False))
-    room = rooms_of(emu).rooms.get(room_id)
+    rooms = rooms_of(emu).rooms
+    room = rooms.get(room_id)
     events = (list(room.state.values()) + room.messages) if room else []
     event_id = body.get("purge_up_to_event_id")
     if event_id is not None:
@@ -462,7 +478,10 @@ def purge_history(emu, ctx, room_id):
         ts = body["purge_up_to_ts"]
         if type(ts) is not int:
             raise H.bad("purge_up_to_ts must be an int", "M_BAD_JSON")
-        before = [e for e in events if e["origin_server_ts"] < ts]
+        later = [e["origin_server_ts"] for r in rooms.values() for e in list(r.state.values()) + r.messages
+                 if e["origin_server_ts"] >= ts]
+        first_after = min(later) if later else None
+        before = [e for e in events if first_after is None or e["origin_server_ts"] <= first_after]
         if not before:
             raise H.not_found("there is no event to be purged")
         point = max(before, key=lambda e: e["origin_server_ts"])
@@ -474,8 +493,9 @@ def purge_history(emu, ctx, room_id):
         entry.update(status="failed", error=room.purge_fails)
     else:
         local = ":" + emu.server_name
+        keep_local = not delete_local and room.version in ("1", "2")
         room.messages = [m for m in room.messages if m["origin_server_ts"] >= point["origin_server_ts"]
-                         or (m["sender"].endswith(local) and not delete_local)]
+                         or (keep_local and m["sender"].endswith(local))]
     rooms_of(emu).purges[purge_id] = entry
     return 200, {"purge_id": purge_id}
 
@@ -599,6 +619,9 @@ def seed_room(emu, spec):
     for m in spec.get("members", ()):
         uid, membership = m["user_id"], m.get("membership", "join")
         sender = uid if membership in ("join", "leave") else creator
+        if membership == "join" and rule != "public" and uid != creator:
+            # as on a real server: invited first, so the join replaces the invite (replaces_state)
+            room.send(creator, "m.room.member", member_content(emu, uid, "invite"), uid)
         room.send(sender, "m.room.member", member_content(emu, uid, membership), uid)
     for s in spec.get("state", ()):
         room.send(s.get("sender", creator), s["type"], s["content"], s.get("state_key", ""))

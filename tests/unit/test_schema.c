@@ -86,11 +86,18 @@ static const char *suite_dir(void)
 	return dir && *dir ? dir : SUITE_DEFAULT;
 }
 
+/* Without the suite (a checkout without ../shared beside it) the test is skipped, out loud, with the
+ * line tests/run names it by; under CI, where ../shared is always laid, it is a failure. */
 static void suite_missing(void **state)
 {
+	const char *ci = getenv("CI");
 	char cwd[PATH_MAX];
 
 	(void)state;
+	if (ci == NULL || *ci == '\0' || strcmp(ci, "false") == 0 || strcmp(ci, "0") == 0) {
+		print_message("skipped: no JSON Schema test suite: set MSGADM_JSON_SCHEMA_SUITE\n");
+		skip();
+	}
 	fail_msg("JSON Schema test suite not found: looked in %s (from %s); set MSGADM_JSON_SCHEMA_SUITE=dir",
 		 suite_dir(), getcwd(cwd, sizeof(cwd)) ? cwd : "?");
 }
