@@ -17,35 +17,8 @@
 #include "config.h"
 #include "base/exitcode.h"
 
-static char dir[256];
-
-static int make_dir(void **state)
-{
-	const char *tmp = getenv("TMPDIR");
-
-	(void)state;
-	snprintf(dir, sizeof(dir), "%s/msgadm-config.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int remove_dir(void **state)
-{
-	char cmd[300];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static const char *in_dir(const char *name)
-{
-	static char paths[4][300];
-	static int next;
-	char *p = paths[next++ % 4];
-
-	snprintf(p, 300, "%s/%s", dir, name);
-	return p;
-}
+#define TEST_TMPDIR "msgadm-config"
+#include "test_tmpdir.h"
 
 static void write_file(const char *path, const char *text, mode_t mode)
 {

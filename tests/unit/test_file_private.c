@@ -22,36 +22,8 @@
 #include "base/exitcode.h"
 #include "io/file_private.h"
 
-static char dir[256];
-
-static int make_dir(void **state)
-{
-	const char *tmp = getenv("TMPDIR");
-
-	(void)state;
-	umask(022);
-	snprintf(dir, sizeof(dir), "%s/msgadm-file-private.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int remove_dir(void **state)
-{
-	char cmd[300];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static const char *in_dir(const char *name)
-{
-	static char paths[4][300];
-	static int next;
-	char *p = paths[next++ % 4];
-
-	snprintf(p, 300, "%s/%s", dir, name);
-	return p;
-}
+#define TEST_TMPDIR "msgadm-file-private"
+#include "test_tmpdir.h"
 
 /* Writes text to a new file at path, then gives it mode. */
 static void write_file(const char *path, const char *text, mode_t mode)

@@ -18,35 +18,8 @@
 #include "base/exitcode.h"
 #include "audit/signing.h"
 
-static char dir[256];
-
-static int make_dir(void **state)
-{
-	const char *tmp = getenv("TMPDIR");
-
-	(void)state;
-	snprintf(dir, sizeof(dir), "%s/msgadm-signing.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int remove_dir(void **state)
-{
-	char cmd[300];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static const char *in_dir(const char *name)
-{
-	static char paths[4][300];
-	static int next;
-	char *p = paths[next++ % 4];
-
-	snprintf(p, 300, "%s/%s", dir, name);
-	return p;
-}
+#define TEST_TMPDIR "msgadm-signing"
+#include "test_tmpdir.h"
 
 static void hex_to_bytes(const char *hex, unsigned char *out, size_t n)
 {
