@@ -86,8 +86,8 @@ static const char *suite_dir(void)
 	return dir && *dir ? dir : SUITE_DEFAULT;
 }
 
-/* Without the suite (a checkout without ../shared beside it) the test is skipped, out loud, with the
- * line tests/run names it by; under CI, where ../shared is always laid, it is a failure. */
+/* Without the suite (the copy in tests/data moved, or MSGADM_JSON_SCHEMA_SUITE naming nothing) the
+ * test is skipped, out loud, with the line tests/run names it by; under CI it is a failure. */
 static void suite_missing(void **state)
 {
 	const char *ci = getenv("CI");
