@@ -95,20 +95,6 @@ static json_t *plan_for(const char *policy, const char *widgets)
 	return hold(plan);
 }
 
-static const char *ops(const json_t *plan)
-{
-	static char buf[512];
-	size_t used = 0, i;
-	json_t *c;
-
-	buf[0] = '\0';
-	json_array_foreach(json_object_get(plan, "changes"), i, c) used += (size_t)snprintf(
-	    buf + used, sizeof(buf) - used, "%s%s %s %s", i ? ", " : "",
-	    json_string_value(json_object_get(c, "op")), json_string_value(json_object_get(c, "type")),
-	    json_string_value(json_object_get(c, "key")));
-	return buf;
-}
-
 static const char *const policy =
     "{'version': 1, 'server': 'example.test', 'widgets': [{'name': 'b', 'colour': 'red'}, "
     "{'name': 'a', 'colour': 'blue', 'size': null}, {'name': 'same', 'colour': 'green'}]}";
