@@ -244,10 +244,11 @@ int ej_fragment_blocks(const struct ej_fragment *f, json_t **blocks, struct msg_
 		json_t *content = block_content(f->text, &b[i]);
 
 		if (content == NULL) {
+			err_set(err, EXIT_DATAERR, "%s:%d: the block '%s' is not UTF-8", f->path, b[i].line,
+				b[i].key);
 			free(b);
 			json_decref(out);
-			return err_set(err, EXIT_DATAERR, "%s:%d: the block '%s' is not UTF-8", f->path,
-				       b[i].line, b[i].key);
+			return -1;
 		}
 		json_object_set_new(out, b[i].key, json_pack("{s:o}", "content", content));
 	}

@@ -116,6 +116,12 @@ static void test_blocks_found(void **state)
 	assert_int_equal(ej_fragment_blocks(&f, &blocks, &err), 0);
 	assert_int_equal(json_object_size(hold(blocks)), 0);
 	ej_fragment_free(&f);
+	/* a block that is not UTF-8 is named by its line and key */
+	f = of_text("a: 1\n# BEGIN msgadm federation\ns2s_access: \xff\n# END msgadm federation\n");
+	assert_int_equal(ej_fragment_blocks(&f, &blocks, &err), -1);
+	assert_int_equal(err.status, EXIT_DATAERR);
+	assert_string_equal(err.text, "/etc/ejabberd/msgadm.yml:2: the block 'federation' is not UTF-8");
+	ej_fragment_free(&f);
 }
 
 static void expect_refused(const char *text, const char *message)
