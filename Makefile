@@ -13,9 +13,9 @@ PKGS     = libcurl jansson yaml-0.1
 # `make CFLAGS='-O0 -g'` changes the optimisation and keeps the warnings and include paths. Parts
 # include each other's headers by folder ("engine/plan.h"): -Icli is the only include path.
 MSG_CPPFLAGS = -Icli -D_GNU_SOURCE
-MSG_CFLAGS   = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -MMD -MP
+MSG_CFLAGS   = -std=c11 -pthread -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -MMD -MP
 MSG_LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcurl -ljansson -lyaml) \
-	       -lreadline -lcrypto -lm
+	       -lreadline -lcrypto -lm -pthread
 ifeq ($(SAN),1)
 SAN_FLAGS    = -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 endif

@@ -1,5 +1,6 @@
 /* What apply shows while it runs: each change's outcome on stdout as it comes, and the progress
  * meter on stderr, taken off the terminal while a line is written and put back after it. */
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -49,17 +50,50 @@ int cli_apply(struct cli *cli, struct session *s, const json_t *plan, bool print
 	return cli_plan_apply(s, plan, &observer, results);
 }
 
+static volatile sig_atomic_t stopping;
+
+/* Ctrl-C while changes run: the first starts no more of them (those running end and are recorded),
+ * the second aborts the requests in flight as well. */
+static void on_sigint(int sig)
+{
+	static const char msg[] = "\nmsgadm: stopping: no more changes are started; waiting for those "
+				  "running (Ctrl-C again aborts them)\n";
+
+	(void)sig;
+	if (stopping) {
+		http_interrupted = 1;
+		return;
+	}
+	stopping = 1;
+	progress_erase_from_signal();
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		return; /* nothing to be done about it in a handler */
+}
+
 int cli_plan_apply(struct session *s, const json_t *plan, const struct apply_observer *observer,
 		   json_t **results)
 {
 	const char *digest = json_string_value(json_object_get(plan, "state_digest"));
+	struct apply_observer watch = {.outcome = NULL, .stop = &stopping};
+	struct sigaction sa = {0}, old;
 	struct apply_journal journal;
 	struct audit_log *log = NULL;
 	struct msg_err open_err;
+	bool taken;
 	int failed;
 
+	if (observer != NULL)
+		watch = (struct apply_observer){observer->outcome, observer->ctx, &stopping};
+	stopping = 0;
+	sa.sa_handler = on_sigint;
+	sigemptyset(&sa.sa_mask);
+	/* an ignored SIGINT (a job started with nohup) stays ignored */
+	taken = sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler != SIG_IGN &&
+		sigaction(SIGINT, &sa, NULL) == 0;
 	audit_journal_open(s->context, s->driver->name, digest, &log, &open_err, &journal);
-	failed = plan_apply(s, plan, &journal, observer, results);
+	failed = plan_apply(s, plan, &journal, &watch, results);
 	audit_close(log);
+	if (taken)
+		sigaction(SIGINT, &old, NULL);
 	return failed;
 }

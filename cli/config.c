@@ -83,6 +83,7 @@ static int read_contexts(struct config *cfg, struct msg_err *err)
 		ctx->connect_timeout_ms = int_field(c, "connect_timeout", 10) * 1000;
 		ctx->retries = (int)int_field(c, "retries", 4);
 		ctx->page_size = (int)int_field(c, "page_size", 500);
+		ctx->parallel = (int)int_field(c, "parallel", 4);
 		snprintf(path, sizeof(path), "contexts[%zu].name", i);
 		for (j = 0; j < i; j++)
 			if (strcmp(cfg->contexts[j].name, ctx->name) == 0)

@@ -34,6 +34,7 @@ int session_open(const struct context *ctx, FILE *trace, struct session **out, s
 	}
 	s->driver = d;
 	s->context = ctx;
+	s->parallel = ctx->parallel > 0 ? ctx->parallel : 1;
 	hc.base_url = ctx->url;
 	hc.token = token;
 	hc.auth = basic ? HTTP_AUTH_BASIC : HTTP_AUTH_BEARER;

@@ -437,6 +437,24 @@ static int ejabberd_whoami(struct session *s, char **id, struct msg_err *err)
 static const struct resource_type config_block = {.name = "ejabberd_config",
 						  .plural = "configuration blocks"};
 
+/* Admin rights live in the config_fragment file (ejabberd_admins.c): a change that may rewrite it and
+ * reload the server runs alone. That is a create or an update with admin, and a deletion (which
+ * takes the account out of the admins when it is one). */
+static bool user_change_concurrent(const json_t *change)
+{
+	switch (change_op(change)) {
+	case OP_CREATE:
+		return !json_is_true(json_object_get(json_object_get(change, "after"), "admin"));
+	case OP_UPDATE:
+		return json_object_get(json_object_get(change, "fields"), "admin") == NULL;
+	case OP_DEACTIVATE:
+	case OP_REACTIVATE:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static const struct resource_ops ejabberd_resources[] = {
     {
 	.type = &resource_user,
@@ -447,6 +465,7 @@ static const struct resource_ops ejabberd_resources[] = {
 		  [OP_DEACTIVATE] = ejabberd_deactivate_user,
 		  [OP_REACTIVATE] = ejabberd_reactivate_user,
 		  [OP_DELETE] = ejabberd_delete_user},
+	.concurrent = user_change_concurrent,
     },
     {
 	.type = &config_block,

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ejabberd.h"
+#include "engine/pool.h"
 #include "base/exitcode.h"
 
 /* 23.01 answers 400 with one of these when the account has no vCard, or no such field in it. */
@@ -229,10 +230,24 @@ static void set_admin(const struct session *s, const json_t *admins, const char 
 	json_object_set_new(user, "admin", json_boolean(json_object_get(admins, jid) != NULL));
 }
 
+struct filling {
+	const json_t *details;
+	json_t **users; /* by index of the server's list: each is filled by one worker */
+};
+
+static int fill_one(struct session *w, size_t i, void *ctx, struct msg_err *err)
+{
+	struct filling *f = ctx;
+	json_t *user = f->users[i];
+
+	return fill_user(w, json_string_value(json_object_get(user, "id")), f->details, user, err);
+}
+
 int ejabberd_list_users(struct session *s, const json_t *details, json_t **users, struct msg_err *err)
 {
 	json_t *args = json_pack("{s:s}", "host", s->context->server), *names = NULL, *all = json_object();
 	json_t *name, *admins = NULL;
+	struct filling f = {.details = details};
 	size_t i;
 	int rc = -1;
 
@@ -242,27 +257,35 @@ int ejabberd_list_users(struct session *s, const json_t *details, json_t **users
 		err_set(err, EXIT_PROTOCOL, "ejabberd: registered_users: the reply is not a list");
 		goto done;
 	}
-	/* a few calls per account: on a large server, this is the long part */
-	session_progress(s, "users", 0, (long)json_array_size(names));
+	f.users = calloc(json_array_size(names) ? json_array_size(names) : 1, sizeof(*f.users));
+	if (f.users == NULL) {
+		err_set(err, EXIT_FAILURE_, "out of memory");
+		goto done;
+	}
 	json_array_foreach(names, i, name)
 	{
 		const char *id = json_string_value(name);
-		json_t *user;
 
 		if (id == NULL) {
 			err_set(err, EXIT_PROTOCOL,
 				"ejabberd: registered_users: the list holds a non-string");
 			goto done;
 		}
-		user = json_pack("{s:s}", "id", id);
-		json_object_set_new(all, id, user);
-		set_admin(s, admins, id, user);
-		if (fill_user(s, id, details, user, err) != 0)
+		if (json_object_get(all, id) != NULL) {
+			err_set(err, EXIT_PROTOCOL, "ejabberd: registered_users: the list names %s twice",
+				id);
 			goto done;
-		session_progress(s, "users", (long)i + 1, (long)json_array_size(names));
+		}
+		f.users[i] = json_pack("{s:s}", "id", id);
+		json_object_set_new(all, id, f.users[i]);
+		set_admin(s, admins, id, f.users[i]);
 	}
+	/* a few calls per account: on a large server, this is the long part, on every worker */
+	if (session_each(s, "users", json_array_size(names), fill_one, &f, err) != 0)
+		goto done;
 	rc = 0;
 done:
+	free(f.users);
 	json_decref(admins);
 	json_decref(args);
 	json_decref(names);

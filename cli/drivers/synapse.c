@@ -204,6 +204,13 @@ static const struct resource_type room_acl = {.name = "room_acl", .plural = "roo
 static const struct resource_type room_retention = {.name = "room_retention",
 						    .plural = "room retention rules"};
 
+/* An account or a token is one item behind one request or a few: none shares anything with another. */
+static bool independent(const json_t *change)
+{
+	(void)change;
+	return true;
+}
+
 static const struct resource_ops synapse_resources[] = {
     {
 	.type = &resource_user,
@@ -213,6 +220,7 @@ static const struct resource_ops synapse_resources[] = {
 		  [OP_UPDATE] = synapse_update_user,
 		  [OP_DEACTIVATE] = synapse_deactivate_user,
 		  [OP_REACTIVATE] = synapse_reactivate_user},
+	.concurrent = independent,
     },
     {
 	.type = &resource_token,
@@ -220,6 +228,7 @@ static const struct resource_ops synapse_resources[] = {
 	.apply = {[OP_CREATE] = synapse_create_token,
 		  [OP_UPDATE] = synapse_update_token,
 		  [OP_DELETE] = synapse_delete_token},
+	.concurrent = independent,
     },
     {
 	.type = &room_acl,

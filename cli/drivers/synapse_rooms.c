@@ -11,6 +11,7 @@
 
 #include "base/exitcode.h"
 #include "synapse.h"
+#include "engine/pool.h"
 
 char *syn_room_path_id(const char *id_or_alias)
 {
@@ -374,38 +375,58 @@ static json_t *room_from_wire(const json_t *wire, const json_t *state)
 			 "retention", retention ? retention : json_null());
 }
 
+struct room_states {
+	const json_t *wire;
+	json_t **state; /* by index of the room list, each read by one worker */
+};
+
+static int read_state(struct session *w, size_t i, void *ctx, struct msg_err *err)
+{
+	struct room_states *r = ctx;
+	const char *id = json_string_value(json_object_get(json_array_get(r->wire, i), "room_id"));
+
+	return syn_room_state(w, id, &r->state[i], err);
+}
+
 int synapse_list_rooms(struct session *s, json_t **rooms, struct msg_err *err)
 {
-	json_t *wire = NULL, *all = json_object(), *w, *state = NULL;
-	size_t i;
+	json_t *wire = NULL, *all = json_object(), *w;
+	struct room_states r = {0};
+	size_t i, n = 0;
+	int rc = -1;
 
 	if (syn_rooms_list(s, &wire, err) != 0)
-		goto fail;
-	/* one state read per room: on a large server, this is the long part */
-	session_progress(s, "rooms", 0, (long)json_array_size(wire));
+		goto done;
 	json_array_foreach(wire, i, w)
 	{
-		const char *id = json_string_value(json_object_get(w, "room_id"));
-
-		if (id == NULL) {
+		if (json_string_value(json_object_get(w, "room_id")) == NULL) {
 			err_set(err, EXIT_PROTOCOL,
 				"synapse: GET /_synapse/admin/v1/rooms: room %zu has no room_id", i);
-			goto fail;
+			goto done;
 		}
-		if (syn_room_state(s, id, &state, err) != 0)
-			goto fail;
-		json_object_set_new(all, id, room_from_wire(w, state));
-		json_decref(state);
-		state = NULL;
-		session_progress(s, "rooms", (long)i + 1, (long)json_array_size(wire));
 	}
+	n = json_array_size(wire);
+	if ((r.state = calloc(n ? n : 1, sizeof(*r.state))) == NULL) {
+		err_set(err, EXIT_FAILURE_, "out of memory");
+		goto done;
+	}
+	r.wire = wire;
+	/* one state read per room: on a large server, this is the long part, on every worker */
+	if (session_each(s, "rooms", n, read_state, &r, err) != 0)
+		goto done;
+	json_array_foreach(wire, i, w) json_object_set_new(
+	    all, json_string_value(json_object_get(w, "room_id")), room_from_wire(w, r.state[i]));
+	rc = 0;
+done:
+	for (i = 0; r.state != NULL && i < n; i++)
+		json_decref(r.state[i]);
+	free(r.state);
 	json_decref(wire);
-	*rooms = all;
-	return 0;
-fail:
-	json_decref(wire);
-	json_decref(all);
-	return -1;
+	if (rc == 0)
+		*rooms = all;
+	else
+		json_decref(all);
+	return rc;
 }
 
 int synapse_list_room_names(struct session *s, json_t **names, struct msg_err *err)

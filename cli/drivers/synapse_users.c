@@ -7,6 +7,7 @@
 
 #include "base/exitcode.h"
 #include "synapse.h"
+#include "engine/pool.h"
 
 json_t *synapse_user_from_wire(const struct session *s, const json_t *wire)
 {
@@ -109,26 +110,55 @@ static int wants_email(const json_t *details, const char *id)
 	return 0;
 }
 
+struct emails {
+	json_t **users; /* the users whose e-mail is wanted */
+	const char **ids;
+	json_t **full; /* each one's full record, by its own worker */
+};
+
+static int read_email(struct session *w, size_t i, void *ctx, struct msg_err *err)
+{
+	struct emails *e = ctx;
+
+	return synapse_get_user(w, e->ids[i], &e->full[i], err);
+}
+
 static int fill_details(struct session *s, const json_t *details, json_t *users, struct msg_err *err)
 {
+	size_t n = 0, wanted = 0;
+	struct emails e;
 	const char *id;
-	json_t *u, *full = NULL;
-	long n = 0, done = 0;
+	json_t *u;
+	int rc = -1;
 
-	json_object_foreach(users, id, u) n += wants_email(details, id);
-	session_progress(s, "e-mail addresses", 0, n);
+	json_object_foreach(users, id, u) wanted += (size_t)wants_email(details, id);
+	e.users = calloc(wanted ? wanted : 1, sizeof(*e.users));
+	e.ids = calloc(wanted ? wanted : 1, sizeof(*e.ids));
+	e.full = calloc(wanted ? wanted : 1, sizeof(*e.full));
+	if (e.users == NULL || e.ids == NULL || e.full == NULL) {
+		err_set(err, EXIT_FAILURE_, "out of memory");
+		goto done;
+	}
 	json_object_foreach(users, id, u)
 	{
-		if (!wants_email(details, id))
-			continue;
-		if (synapse_get_user(s, id, &full, err) != 0)
-			return -1;
-		if (full != NULL)
-			json_object_set(u, "email", json_object_get(full, "email"));
-		json_decref(full);
-		session_progress(s, "e-mail addresses", ++done, n);
+		if (wants_email(details, id)) {
+			e.users[n] = u;
+			e.ids[n++] = id;
+		}
 	}
-	return 0;
+	if (session_each(s, "e-mail addresses", n, read_email, &e, err) != 0)
+		goto done;
+	for (size_t i = 0; i < n; i++)
+		if (e.full[i] != NULL)
+			json_object_set(e.users[i], "email", json_object_get(e.full[i], "email"));
+	rc = 0;
+done:
+	for (size_t i = 0; e.full != NULL && i < n; i++)
+		json_decref(e.full[i]);
+	free(e.users);
+	free(e.ids);
+	free(e.full);
+	return rc;
 }
 
 int synapse_list_users(struct session *s, const json_t *details, json_t **users, struct msg_err *err)

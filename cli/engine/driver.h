@@ -65,6 +65,10 @@ struct resource_ops {
 	/* Carries out one change ({"op", "type", "key", "after" | "fields", ...}), by its op; NULL where
 	 * the server cannot. */
 	int (*apply[OP_COUNT])(struct session *s, const json_t *change, struct msg_err *err);
+	/* Whether change may run at once with the other changes of its stage (apply --parallel, on
+	 * workers of its own: engine/pool.h): it touches its item alone, nothing two changes share (a
+	 * configuration file, its reload). NULL: every change of the type runs alone. */
+	bool (*concurrent)(const json_t *change);
 };
 
 struct driver {

@@ -12,6 +12,7 @@
 #define MSGADM_PLAN_H
 
 #include <jansson.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -43,8 +44,12 @@ int plan_save(const char *file, const json_t *plan, struct msg_err *err);
 /* Told of each change's outcome as apply goes (cli/ prints it and moves its meter): status "ok",
  * "failed", "not attempted" or "done, not audited", and the error message or "". */
 struct apply_observer {
+	/* NULL: nobody is told */
 	void (*outcome)(void *ctx, const json_t *change, const char *status, const char *message);
 	void *ctx;
+	/* When set and non-zero (cli/'s SIGINT handler sets it), no more changes are started: those
+	 * running end, the rest are "not attempted". */
+	volatile sig_atomic_t *stop;
 };
 
 /* Where apply records each change's outcome before telling the observer: the audit log
@@ -57,12 +62,16 @@ struct apply_journal {
 	const struct msg_err *unavailable; /* why the journal could not be opened, or NULL */
 };
 
-/* Applies the plan's changes in order, recording each outcome in journal and telling observer (may
- * be NULL). *results gets [{"change": {...}, "status": "ok"|"failed"|"not attempted", "message":
- * "...", "exit": N}]. Returns the number of changes that did not succeed. A failure that will sink
- * every later request (401/403, server unreachable) stops the run; the rest are "not attempted". A
- * change that succeeded but could not be recorded is "done, not audited" and counts as not
- * succeeded. */
+/* Applies the plan's changes, recording each outcome in journal and telling observer (may be NULL) in
+ * plan order. *results gets [{"change": {...}, "status": "ok"|"failed"|"not attempted", "message":
+ * "...", "exit": N}], in plan order. Returns the number of changes that did not succeed.
+ *
+ * Changes run up to s->parallel at once (engine/pool.h) where the driver says they may (concurrent in
+ * resource_ops), within one stage at a time: every change of a stage has ended before the first of
+ * the next starts, and a change that must run alone runs with nothing beside it. The journal records
+ * each outcome as it comes, one at a time. A failure that will sink every later request (401/403,
+ * server unreachable) stops the run: the changes running end, the rest are "not attempted". A change
+ * that succeeded but could not be recorded is "done, not audited" and counts as not succeeded. */
 int plan_apply(struct session *s, const json_t *plan, const struct apply_journal *journal,
 	       const struct apply_observer *observer, json_t **results);
 

@@ -7,6 +7,7 @@
 
 #include "base/exitcode.h"
 #include "driver.h"
+#include "pool.h"
 
 const char *context_setting(const struct context *ctx, const char *key)
 {
@@ -17,12 +18,35 @@ void session_close(struct session *s)
 {
 	if (s == NULL)
 		return;
+	session_workers_close(s);
 	if (s->driver && s->driver->close)
 		s->driver->close(s);
 	http_client_free(s->http);
 	free(s->whoami);
 	free(s->credentials_out);
 	free(s);
+}
+
+int session_clone(struct session *s, int worker, struct session **out, struct msg_err *err)
+{
+	struct session *w = calloc(1, sizeof(*w));
+
+	if (w == NULL)
+		return err_set(err, EXIT_FAILURE_, "out of memory");
+	w->driver = s->driver;
+	w->context = s->context;
+	w->parallel = 1;
+	if ((s->whoami != NULL && (w->whoami = strdup(s->whoami)) == NULL) ||
+	    (s->credentials_out != NULL && (w->credentials_out = strdup(s->credentials_out)) == NULL)) {
+		session_close(w);
+		return err_set(err, EXIT_FAILURE_, "out of memory");
+	}
+	if (s->http != NULL && (w->http = http_client_clone(s->http, worker, err)) == NULL) {
+		session_close(w);
+		return -1;
+	}
+	*out = w;
+	return 0;
 }
 
 int session_set_credentials_out(struct session *s, const char *path, struct msg_err *err)
@@ -33,6 +57,9 @@ int session_set_credentials_out(struct session *s, const char *path, struct msg_
 		return err_set(err, EXIT_FAILURE_, "out of memory");
 	free(s->credentials_out);
 	s->credentials_out = copy;
+	for (int k = 0; k < s->nworkers; k++)
+		if (session_set_credentials_out(s->workers[k], path, err) != 0)
+			return -1;
 	return 0;
 }
 

@@ -28,6 +28,7 @@ struct context {
 	long connect_timeout_ms;
 	int retries;
 	int page_size;
+	int parallel; /* requests at once (engine/pool.h), 1 to 16 */
 };
 
 struct session {
@@ -43,13 +44,20 @@ struct session {
 	/* Who hears of long reads (session_progress): set by cli/, which draws its meter; NULL: nobody. */
 	void (*progress)(void *ctx, const char *what, long done, long total);
 	void *progress_ctx;
-	void *priv;
+	/* How many jobs it runs at once (engine/pool.h): 1 is one request after another. Its clones
+	 * (workers, made by the pool) share its driver and context and hold their own connection. */
+	int parallel;
+	struct session **workers;
+	int nworkers;
 };
 
 /* The string value of a key only one driver reads ("config_fragment"), or NULL. */
 const char *context_setting(const struct context *ctx, const char *key);
 
-/* Closes the driver's side and the HTTP client, and frees s (NULL: nothing). */
+/* A session like s for worker number `worker` of its pool: the same driver, context, acting account
+ * and --credentials-out, a connection of its own (http_client_clone), no progress and no workers. */
+int session_clone(struct session *s, int worker, struct session **out, struct msg_err *err);
+/* Closes the driver's side, the workers and the HTTP client, and frees s (NULL: nothing). */
 void session_close(struct session *s);
 /* Sets (path) or clears (NULL) s->credentials_out; commands call it before running changes. */
 int session_set_credentials_out(struct session *s, const char *path, struct msg_err *err);

@@ -6,6 +6,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -36,17 +37,27 @@ struct http_client {
 	const char *basic_user_form;	  /* http_config's, for messages */
 	int (*basic_user_check)(const char *user, struct msg_err *err);
 	long (*retry_hint_ms)(long status, const json_t *body);
-	struct curl_slist *headers;	  /* Accept, Expect, Authorization */
-	struct curl_slist *headers_json;  /* the same plus Content-Type */
+	struct curl_slist *headers;	 /* Accept, Expect, Authorization */
+	struct curl_slist *headers_json; /* the same plus Content-Type */
 	char *ca_file, *client_cert, *label;
 	unsigned char *client_key; /* PEM, handed to curl in place (CURL_BLOB_NOCOPY); wiped on free */
 	size_t client_key_len;
 	long connect_timeout_ms, timeout_ms, retry_base_ms, retry_max_ms;
 	int max_attempts;
 	FILE *trace;
+	char tag[16];		/* "[2] " before each trace line of a pool's worker, else "" */
+	struct http_pace *pace; /* shared with its clones, or NULL while there are none */
 	unsigned long requests;
 	uint64_t rng;
 	char errbuf[CURL_ERROR_SIZE];
+};
+
+/* What the clones of one client share (http_client_clone): when the next attempt of any of them may
+ * start. A server that asks one connection to wait (429, 503) is asking all of them. */
+struct http_pace {
+	pthread_mutex_t lock;
+	struct timespec not_before; /* CLOCK_MONOTONIC */
+	int refs;		    /* under lock */
 };
 
 /* What one attempt received; the body buffer is reused between attempts. */
@@ -354,10 +365,118 @@ fail:
 	return NULL;
 }
 
+struct http_client *http_client_clone(struct http_client *c, int worker, struct msg_err *err)
+{
+	const struct http_config hc = {
+	    .base_url = c->base,
+	    .token = c->token,
+	    .auth = c->auth,
+	    .secret_fields = c->secret_fields,
+	    .ca_file = c->ca_file,
+	    .client_cert = c->client_cert,
+	    .client_key = c->client_key,
+	    .client_key_len = c->client_key_len,
+	    .label = c->label,
+	    .basic_user_form = c->basic_user_form,
+	    .basic_user_check = c->basic_user_check,
+	    .retry_hint_ms = c->retry_hint_ms,
+	    .connect_timeout_ms = c->connect_timeout_ms,
+	    .timeout_ms = c->timeout_ms,
+	    .max_attempts = c->max_attempts,
+	    .retry_base_ms = c->retry_base_ms,
+	    .retry_max_ms = c->retry_max_ms,
+	    .trace = c->trace,
+	};
+	struct http_client *copy;
+
+	if (c->pace == NULL) {
+		c->pace = calloc(1, sizeof(*c->pace));
+		if (c->pace == NULL || pthread_mutex_init(&c->pace->lock, NULL) != 0) {
+			free(c->pace);
+			c->pace = NULL;
+			err_set(err, EXIT_FAILURE_, "out of memory");
+			return NULL;
+		}
+		c->pace->refs = 1;
+		snprintf(c->tag, sizeof(c->tag), "[1] ");
+	}
+	copy = http_client_new(&hc, err);
+	if (copy == NULL)
+		return NULL;
+	pthread_mutex_lock(&c->pace->lock);
+	c->pace->refs++;
+	pthread_mutex_unlock(&c->pace->lock);
+	copy->pace = c->pace;
+	snprintf(copy->tag, sizeof(copy->tag), "[%d] ", worker);
+	return copy;
+}
+
+static void pace_release(struct http_pace *pace)
+{
+	int refs;
+
+	if (pace == NULL)
+		return;
+	pthread_mutex_lock(&pace->lock);
+	refs = --pace->refs;
+	pthread_mutex_unlock(&pace->lock);
+	if (refs == 0) {
+		pthread_mutex_destroy(&pace->lock);
+		free(pace);
+	}
+}
+
+static long ms_until(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)((t->tv_sec - now.tv_sec) * 1000 + (t->tv_nsec - now.tv_nsec) / 1000000);
+}
+
+/* Before an attempt: wait while the server asked any clone to. */
+static void pace_wait(struct http_client *c)
+{
+	long wait;
+
+	if (c->pace == NULL)
+		return;
+	pthread_mutex_lock(&c->pace->lock);
+	wait = ms_until(&c->pace->not_before);
+	pthread_mutex_unlock(&c->pace->lock);
+	if (wait > 0) {
+		http_trace_line(c->trace, c->secrets,
+				"%s* waiting %ld ms (the server asked another connection to)", c->tag, wait);
+		http_sleep_ms(wait);
+	}
+}
+
+/* The server asked to wait ms: no clone starts an attempt before then. */
+static void pace_push(struct http_client *c, long ms)
+{
+	struct timespec t;
+
+	if (c->pace == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	t.tv_sec += ms / 1000;
+	t.tv_nsec += (ms % 1000) * 1000000L;
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&c->pace->lock);
+	if (t.tv_sec > c->pace->not_before.tv_sec ||
+	    (t.tv_sec == c->pace->not_before.tv_sec && t.tv_nsec > c->pace->not_before.tv_nsec))
+		c->pace->not_before = t;
+	pthread_mutex_unlock(&c->pace->lock);
+}
+
 void http_client_free(struct http_client *client)
 {
 	if (client == NULL)
 		return;
+	pace_release(client->pace);
 	if (client->curl != NULL)
 		curl_easy_cleanup(client->curl);
 	free_headers(client->headers);
@@ -629,6 +748,7 @@ static int request_failed(const struct http_client *c, struct msg_err *err, int 
 static CURLcode attempt_once(struct http_client *c, const char *method, const char *url, const json_t *body,
 			     const char *payload, struct attempt *a, json_t **json, long *status)
 {
+	char sent[sizeof(c->tag) + 2], came[sizeof(c->tag) + 2];
 	CURLcode cc;
 
 	a->len = 0;
@@ -639,24 +759,26 @@ static CURLcode attempt_once(struct http_client *c, const char *method, const ch
 	json_decref(*json);
 	*json = NULL;
 	*status = 0;
-	http_trace_line(c->trace, c->secrets, "> %s %s", method, url);
+	snprintf(sent, sizeof(sent), "%s> ", c->tag);
+	snprintf(came, sizeof(came), "%s< ", c->tag);
+	http_trace_line(c->trace, c->secrets, "%s%s %s", sent, method, url);
 	if (c->token != NULL)
-		http_trace_line(c->trace, c->secrets, "> Authorization: %s <redacted>",
+		http_trace_line(c->trace, c->secrets, "%sAuthorization: %s <redacted>", sent,
 				c->auth == HTTP_AUTH_BASIC ? "Basic" : "Bearer");
-	http_trace_body(c->trace, c->secrets, c->secret_fields, "> ", body, NULL, 0);
+	http_trace_body(c->trace, c->secrets, c->secret_fields, sent, body, NULL, 0);
 	cc = perform(c, method, url, payload, a);
 	c->requests++;
 	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, status);
 	if (cc != CURLE_OK) {
-		http_trace_line(c->trace, c->secrets, "< failed: %s (%ld ms)",
+		http_trace_line(c->trace, c->secrets, "%sfailed: %s (%ld ms)", came,
 				c->errbuf[0] ? c->errbuf : curl_easy_strerror(cc), elapsed_ms(c->curl));
 		return cc;
 	}
 	if (a->len > 0)
 		*json = json_loadb(a->body, a->len, JSON_DECODE_ANY, NULL);
-	http_trace_line(c->trace, c->secrets, "< %ld (%zu bytes, %ld ms)", *status, a->len,
+	http_trace_line(c->trace, c->secrets, "%s%ld (%zu bytes, %ld ms)", came, *status, a->len,
 			elapsed_ms(c->curl));
-	http_trace_body(c->trace, c->secrets, c->secret_fields, "< ", *json, a->body, a->len);
+	http_trace_body(c->trace, c->secrets, c->secret_fields, came, *json, a->body, a->len);
 	return CURLE_OK;
 }
 
@@ -685,6 +807,7 @@ int http_request(struct http_client *c, const char *method, const char *path, co
 		goto done;
 	}
 	for (attempt = 1;; attempt++) {
+		pace_wait(c);
 		cc = attempt_once(c, method, url, body, payload, &a, &json, &status);
 		if (cc == CURLE_OK) {
 			if (status != 429 && status != 502 && status != 503 && status != 504)
@@ -712,8 +835,10 @@ int http_request(struct http_client *c, const char *method, const char *path, co
 			snprintf(why, sizeof(why), "%s", curl_easy_strerror(cc));
 		}
 		wait = backoff_ms(c, attempt - 1, hint);
-		http_trace_line(c->trace, c->secrets, "* retrying in %ld ms (%s, attempt %d of %d)", wait,
-				why, attempt + 1, c->max_attempts);
+		http_trace_line(c->trace, c->secrets, "%s* retrying in %ld ms (%s, attempt %d of %d)", c->tag,
+				wait, why, attempt + 1, c->max_attempts);
+		if (status == 429 || status == 503)
+			pace_push(c, wait);
 		http_sleep_ms(wait);
 	}
 	if (a.body == NULL && (a.body = calloc(1, 1)) == NULL) {

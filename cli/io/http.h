@@ -80,6 +80,12 @@ extern volatile sig_atomic_t http_interrupted;
  * addresses: http://10.0.0.1") on failure. */
 struct http_client *http_client_new(const struct http_config *config, struct msg_err *err);
 void http_client_free(struct http_client *client);
+/* A second client like c, with a connection of its own, for worker number `worker` (2, 3, ...) of a
+ * pool running requests at once. The clones and c wait together when the server asks one of them to
+ * (429, 503: the larger of Retry-After and the backoff), and tag their -v trace lines "[N] " (c
+ * becomes "[1] "). Each client is used by one thread at a time; free the clones before c or after,
+ * in any order. */
+struct http_client *http_client_clone(struct http_client *c, int worker, struct msg_err *err);
 
 /* Sends method to base_url + path (path includes any query string and must already be
  * percent-encoded). body may be NULL; when given it is sent as application/json.

@@ -31,7 +31,7 @@ CFG
 } >"$T/policy.yaml"
 
 # Each run starts from the emulator's startup state, with latency that makes the work last a while.
-SLOW_PUT='{"kind": "delay", "delay_ms": 5, "count": -1, "match": "PUT /_synapse/admin/v2/users/"}'
+SLOW_PUT='{"kind": "delay", "delay_ms": 20, "count": -1, "match": "PUT /_synapse/admin/v2/users/"}'
 SLOW_PAGES='{"kind": "delay", "delay_ms": 30, "count": -1, "match": "GET /_synapse/admin/v2/users?"}'
 SLOW_USER='{"kind": "delay", "delay_ms": 1, "count": -1, "match": "GET /_synapse/admin/v2/users/@"}'
 
@@ -167,14 +167,17 @@ test_expect_success 'apply with stdout and stderr on one terminal: lines intact,
 	test "$(grep -c "^  + user new[0-9][0-9][0-9]$" "$T/screen")" = 600 &&
 	if grep -nE "Applying changes |Reading users|/s  ETA|\[#" "$T/screen"; then exit 1; fi
 '
-test_expect_success 'Ctrl-C during apply leaves a clean line' '
+test_expect_success 'Ctrl-C during apply: no more changes start, those running end, a clean line' '
 	emu_fresh "{\"reset\": true}" "{\"kind\": \"delay\", \"delay_ms\": 200, \"count\": -1, \"match\": \"PUT /_synapse/admin/v2/users/\"}" &&
 	in_tmux intr "apply -f $T/policy.yaml --yes" &&
 	wait_for intr "^Applying changes  [0-9]+/300" 60 &&
 	tm send-keys -t intr C-c &&
 	wait_for intr "\[exited: 130\]$" 30 &&
 	grep -Eq "^(\^C)?\[exited: 130\]$" "$T/screen" &&
-	if grep -nE "Applying changes |/s  ETA|\[#" "$T/screen"; then exit 1; fi
+	grep -q "^msgadm: stopping: no more changes are started; waiting for those running" "$T/screen" &&
+	grep -q "^ *not attempted: interrupted before it was started$" "$T/screen" &&
+	grep -q "^msgadm: interrupted: [0-9]* of 300 changes did not succeed$" "$T/screen" &&
+	if grep -nE "Applying changes |/s  ETA|\[#|failed: .*interrupted" "$T/screen"; then exit 1; fi
 '
 # (the request Ctrl-C cut may still reach the emulator after the next reset: totals may be 299)
 test_expect_success 'Ctrl-C during apply in the console: the error starts a clean line' '

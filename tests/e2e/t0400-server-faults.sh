@@ -287,9 +287,9 @@ assert \"500\" in bob[\"message\"] and bob[\"exit\"] != 0, bob
 " "$T/stdout"
 '
 
-test_expect_success 'a 503 on one change after the retries (server unavailable) stops the run: exit 3' '
+test_expect_success 'one worker: a 503 on one change after the retries (server unavailable) stops the run: exit 3' '
 	fresh "$(bob_fault 503)" &&
-	expect_status 3 apply -f "$T/policy.yaml" --yes &&
+	expect_status 3 apply -f "$T/policy.yaml" --yes --parallel 1 &&
 	grep -Eq "failed: synapse: PUT /_synapse/admin/v2/users/(@|%40)bob(:|%3A)example.test: 503" "$T/stdout" &&
 	grep -A3 "~ user dave" "$T/stdout" | grep -q "not attempted" &&
 	want_hits "PUT /_synapse/admin/v2/users/<user_id>" 4 &&
@@ -331,12 +331,12 @@ test_expect_success 'the token POST times out but the server made it: found by r
 	check_state "assert toks[\"q9\"][\"uses_allowed\"] == 7, toks"
 '
 
-test_expect_success 'a 403 in the middle of apply stops the run: exit 3, later changes not attempted' '
+test_expect_success 'one worker: a 403 in the middle of apply stops the run: exit 3, later changes not attempted' '
 	fresh "[{\"kind\": \"status\", \"status\": 403, \"count\": -1, \"match\": \"PUT /_synapse/admin/v2/users/@carol:\",
 		\"body\": \"{\\\"errcode\\\": \\\"M_FORBIDDEN\\\", \\\"error\\\": \\\"You are not a server admin\\\"}\"},
 		{\"kind\": \"status\", \"status\": 403, \"count\": -1, \"match\": \"PUT /_synapse/admin/v2/users/%40carol%3A\",
 		\"body\": \"{\\\"errcode\\\": \\\"M_FORBIDDEN\\\", \\\"error\\\": \\\"You are not a server admin\\\"}\"}]" &&
-	expect_status 3 apply -f "$T/policy.yaml" --yes &&
+	expect_status 3 apply -f "$T/policy.yaml" --yes --parallel 1 &&
 	grep -Eq "failed: synapse: PUT /_synapse/admin/v2/users/(@|%40)carol(:|%3A)example.test: 403 M_FORBIDDEN: You are not a server admin" "$T/stdout" &&
 	grep -A3 "~ user dave" "$T/stdout" | grep -q "not attempted" &&
 	grep_in "$T/stderr" "of 5 changes did not succeed" &&

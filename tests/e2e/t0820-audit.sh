@@ -87,10 +87,10 @@ assert all(r[\"digest\"] is None and r[\"context\"] == \"emu\" for r in L), L
 assert L[0][\"change\"][\"after\"][\"display_name\"] == \"Zed\", L[0]
 "
 '
-test_expect_success 'a failed change is logged as failed with its message, later ones as not attempted' '
+test_expect_success 'one worker: a failed change is logged as failed with its message, later ones as not attempted' '
 	emu_fault "{\"kind\": \"status\", \"status\": 403, \"match\": \"PUT /_synapse/admin/v2/users/\"}" &&
 	printf "version: 1\nserver: example.test\nusers:\n  list:\n    - {id: kim}\n    - {id: lou}\n" >"$T/two.yaml" &&
-	expect_status 3 apply -f "$T/two.yaml" --yes &&
+	expect_status 3 apply -f "$T/two.yaml" --yes --parallel 1 &&
 	emu_clear_faults &&
 	check_lines 7 "
 assert [(r[\"change\"][\"key\"], r[\"outcome\"]) for r in L] == [(\"kim\", \"failed\"), (\"lou\", \"not attempted\")], L

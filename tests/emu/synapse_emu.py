@@ -950,7 +950,7 @@ class Faults:
              "retry_after_header": spec.get("retry_after_header"),
              "delay_ms": spec.get("delay_ms", 0),
              "content_type": spec.get("content_type"),
-             "body": spec.get("body"), "hits": 0}
+             "body": spec.get("body"), "acted": spec.get("acted") is True, "hits": 0}
         with self.lock:
             self.next_id += 1
             self.items.append(f)
@@ -982,6 +982,7 @@ class Faults:
 class Stats:
     def __init__(self):
         self.lock = threading.Lock()
+        self.in_flight = 0  # API requests being handled now
         self.reset()
 
     def reset(self):
@@ -990,6 +991,16 @@ class Stats:
         self.faulted = 0
         self.by_route = {}
         self.recent = deque(maxlen=1000)
+        self.most_in_flight = self.in_flight  # the most at one time since the reset
+
+    def enter(self):
+        with self.lock:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+
+    def leave(self):
+        with self.lock:
+            self.in_flight -= 1
 
     def record(self, route, method, path, status, fault):
         with self.lock:
@@ -1004,6 +1015,7 @@ class Stats:
     def snapshot(self):
         with self.lock:
             return {"total": self.total, "writes": self.writes, "faulted": self.faulted,
+                    "most_in_flight": self.most_in_flight,
                     "by_route": dict(sorted(self.by_route.items())), "recent": list(self.recent)}
 
 
@@ -1129,9 +1141,16 @@ class Handler(BaseHTTPRequestHandler):
         if ctx.path.startswith("/_emu/"):
             self.control(ctx)
             return
+        srv.stats.enter()
+        try:
+            self.answer(ctx, srv, emu, t0)
+        finally:
+            srv.stats.leave()
 
+    def answer(self, ctx, srv, emu, t0):
         # The fault is decided before anything is handled: a faulted request
-        # never changes the state (except "delay", which only adds latency).
+        # never changes the state (except "delay", which only adds latency, and the
+        # faults marked "acted").
         fault = srv.faults.take("%s %s" % (ctx.method, ctx.target))
         if ctx.method == "OPTIONS":
             matched, route = None, "OPTIONS *"
@@ -1154,6 +1173,13 @@ class Handler(BaseHTTPRequestHandler):
                         status, obj = 500, {"errcode": "M_UNKNOWN", "error": "Internal server error"}
                 data = encode(obj)
         else:
+            if fault["acted"] and fault["kind"] in ("drop", "reset", "truncate") and matched is not None:
+                # the server made the change, and its answer is lost on the way back
+                with emu.lock:
+                    try:
+                        emu.handle(ctx, matched)
+                    except Exception:
+                        traceback.print_exc()
             status, data, ctype, extra, cut, action = self.plan_fault(ctx, matched, fault)
 
         # account before replying, so that a test reading /_emu/requests right
