@@ -80,21 +80,20 @@ static int exec_apply(struct cli *cli, const struct cmd_args *args)
 		status = cli_failed(cli);
 		goto done;
 	}
-	if (file != NULL) {
-		if (policy_load(file, &p, &cli->err) != 0 || cli_session(cli, &s) != 0 ||
-		    session_set_credentials_out(s, args_value(args, "credentials-out"), &cli->err) != 0 ||
-		    plan_build(s, p, args_flag(args, "force"), &plan, &cli->err) != 0) {
-			status = cli_failed(cli);
-			goto done;
-		}
-	} else if (plan_load(args->argv[0], &plan, &cli->err) != 0 || cli_session(cli, &s) != 0 ||
-		   session_set_credentials_out(s, args_value(args, "credentials-out"), &cli->err) != 0 ||
-		   plan_verify(s, args->argv[0], plan, &cli->err) != 0) {
+	status = file != NULL ? policy_load(file, &p, &cli->err) : plan_load(args->argv[0], &plan, &cli->err);
+	if (status != 0 || cli_session(cli, &s) != 0 ||
+	    session_set_credentials_out(s, args_value(args, "credentials-out"), &cli->err) != 0) {
 		status = cli_failed(cli);
 		goto done;
 	}
+	/* the reads of the plan use the workers too */
 	if (parallel > 0)
 		s->parallel = parallel;
+	if ((file != NULL ? plan_build(s, p, args_flag(args, "force"), &plan, &cli->err)
+			  : plan_verify(s, args->argv[0], plan, &cli->err)) != 0) {
+		status = cli_failed(cli);
+		goto done;
+	}
 	if (json_array_size(json_object_get(plan, "changes")) == 0) {
 		if (cli->output == OUTPUT_TEXT)
 			plan_print(cli->out, plan);
