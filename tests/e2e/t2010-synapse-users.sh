@@ -162,3 +162,23 @@ test_expect_success 'the last admin left standing is kept: bob demoted, then adm
 	grep_in "$T/stderr" "refusing to remove admin rights from '"'"'admin'"'"'" &&
 	st "u[\"admin\"][\"admin\"] == 1"
 '
+python3 -c '
+print("version: 1\nserver: example.test\nusers:\n  list:")
+for i in range(1, 201):
+    print("    - {id: par%03d, display_name: Par %03d, email: par%03d@example.test}" % (i, i, i))' >"$T/par.yaml"
+test_expect_success '200 accounts at --parallel 8 on the real server: all there, the second plan clean' '
+	expect_status 0 apply -f "$T/par.yaml" --yes --parallel 8 &&
+	grep_in "$T/stdout" "Apply: 200 changes, 0 failed." &&
+	expect_status 0 plan -f "$T/par.yaml" --detailed-exitcode &&
+	st "all(u[\"par%03d\" % i][\"displayname\"] == \"Par %03d\" % i and email(\"par%03d\" % i) == [\"par%03d@example.test\" % i] for i in range(1, 201))"
+'
+test_expect_success 'user list --email reads the addresses on the workers, each on its own account' '
+	expect_status 0 -o json user list --email &&
+	python3 -c "
+import json, sys
+listed = json.load(open(sys.argv[1]))
+users = {u[\"id\"]: u for u in listed}
+bad = [i for i in range(1, 201) if users[\"par%03d\" % i].get(\"email\") != \"par%03d@example.test\" % i]
+assert not bad, (bad, listed[:3])
+" "$T/stdout"
+'
