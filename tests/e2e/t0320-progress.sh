@@ -179,6 +179,18 @@ test_expect_success 'Ctrl-C during apply: no more changes start, those running e
 	grep -q "^msgadm: interrupted: [0-9]* of 300 changes did not succeed$" "$T/screen" &&
 	if grep -nE "Applying changes |/s  ETA|\[#|failed: .*interrupted" "$T/screen"; then exit 1; fi
 '
+test_expect_success 'a second Ctrl-C aborts the changes running too: they fail as interrupted, exit 130' '
+	emu_fresh "{\"reset\": true}" "{\"kind\": \"delay\", \"delay_ms\": 3000, \"count\": -1, \"match\": \"PUT /_synapse/admin/v2/users/\"}" &&
+	in_tmux intr2 "apply -f $T/policy.yaml --yes --parallel 4" &&
+	wait_for intr2 "^Applying changes  [0-9]+/300" 60 &&
+	tm send-keys -t intr2 C-c &&
+	wait_for intr2 "^msgadm: stopping: no more changes are started" 10 &&
+	tm send-keys -t intr2 C-c &&
+	wait_for intr2 "\[exited: 130\]$" 30 &&
+	test "$(grep -c "^ *failed: synapse: PUT .*interrupted" "$T/screen")" -ge 1 &&
+	grep -q "^ *not attempted: interrupted before it was started$" "$T/screen" &&
+	if grep -nE "Applying changes |/s  ETA|\[#" "$T/screen"; then exit 1; fi
+'
 # (the request Ctrl-C cut may still reach the emulator after the next reset: totals may be 299)
 test_expect_success 'Ctrl-C during apply in the console: the error starts a clean line' '
 	emu_fresh "{\"reset\": true}" "{\"kind\": \"delay\", \"delay_ms\": 200, \"count\": -1, \"match\": \"PUT /_synapse/admin/v2/users/\"}" &&
