@@ -15,7 +15,7 @@ PKGS     = libcurl jansson yaml-0.1
 MSG_CPPFLAGS = -Icli -D_GNU_SOURCE
 MSG_CFLAGS   = -std=c11 -pthread -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -MMD -MP
 MSG_LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcurl -ljansson -lyaml) \
-	       -lreadline -lcrypto -lm -pthread
+	       -lldap -llber -lreadline -lssl -lcrypto -lm -pthread
 ifeq ($(SAN),1)
 SAN_FLAGS    = -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 endif

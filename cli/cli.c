@@ -82,6 +82,7 @@ int cli_session(struct cli *cli, struct session **out)
 			return -1;
 		cli->session->progress = read_progress;
 		cli->session->progress_ctx = cli;
+		cli_directory_source(cli, cli->session);
 	}
 	*out = cli->session;
 	return 0;

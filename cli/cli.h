@@ -12,6 +12,7 @@
 #include "color.h"
 #include "shell/command.h"
 #include "config.h"
+#include "directory/directory.h"
 #include "engine/driver.h"
 #include "engine/plan.h"
 #include "base/msg_err.h"
@@ -35,6 +36,8 @@ struct cli {
 	/* The meter on stderr: on while a command runs, when stderr is a terminal and neither -q nor -v
 	 * is given (a trace would break its line); it shows the drivers' long reads and apply. */
 	struct progress progress;
+	/* How the session's plans read a policy's users.directory (cli_directory.c). */
+	struct directory_source directories;
 };
 
 /* Runs one command line (argv[0] is the first word after the program name). Prints the error, if
@@ -46,6 +49,14 @@ void cli_free(struct cli *cli);
  * cli->err set. */
 int cli_config(struct cli *cli, struct config **out);
 int cli_session(struct cli *cli, struct session **out);
+
+/* Connects and binds to the directory called name in the contexts file (config_directory.h), and
+ * gives its profile (may be NULL); the caller closes it (directory_close). */
+int cli_directory(struct cli *cli, const char *name, struct directory_profile *profile,
+		  struct directory **out);
+
+/* Lets s's plans read the directories the contexts file names (engine/session.h). */
+void cli_directory_source(struct cli *cli, struct session *s);
 
 /* Records an error for the current command and returns its status, so an exec function can say
  * `return cli_fail(cli, EXIT_USAGE, "...")`. */
@@ -81,6 +92,7 @@ int cli_run_changes(struct cli *cli, json_t *changes, bool force);
  * cli's contexts file for complete_source.contexts (data: the struct cli). */
 struct complete_source;
 json_t *cli_complete_contexts(const struct complete_source *src);
+json_t *cli_complete_directories(const struct complete_source *src);
 /* msgadm __complete WORD...: prints the candidates for the last WORD after the others, one a line,
  * "VALUE" or "VALUE<TAB>NOTE"; when the word is a file name, the last line is the directive
  * ":files", or ":files<TAB>PREFIX" when the name starts after PREFIX ("--out="). Server values

@@ -14,6 +14,7 @@ extern const struct command cmd_lint, cmd_audit_log, cmd_audit_verify, cmd_audit
 extern const struct command cmd_room_list, cmd_room_show, cmd_retention_enforce, cmd_render;
 extern const struct command cmd_snapshot_create, cmd_snapshot_keygen, cmd_snapshot_sign, cmd_snapshot_verify,
     cmd_check;
+extern const struct command cmd_directory_test, cmd_directory_users;
 extern const struct command cmd_internal_complete, cmd_internal_man_synopsis;
 
 const struct command *const command_table[] = {
@@ -36,6 +37,8 @@ const struct command *const command_table[] = {
     &cmd_retention_enforce,
     &cmd_render,
     &cmd_server_info,
+    &cmd_directory_test,
+    &cmd_directory_users,
     &cmd_audit_log,
     &cmd_audit_verify,
     &cmd_audit_reports,

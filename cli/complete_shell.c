@@ -3,6 +3,7 @@
  * deadline (COMPLETE_DEADLINE_MS for everything, no retry), and whatever fails, nothing is printed:
  * no candidate, and never a line on stderr. */
 #include "cli.h"
+#include "config_directory.h"
 #include "shell/complete.h"
 
 #include <signal.h>
@@ -101,6 +102,19 @@ json_t *cli_complete_contexts(const struct complete_source *src)
 	return list;
 }
 
+json_t *cli_complete_directories(const struct complete_source *src)
+{
+	struct cli *cli = src->data;
+	struct config *cfg;
+
+	if (cli == NULL || cli_config(cli, &cfg) != 0) {
+		if (cli != NULL)
+			err_clear(&cli->err);
+		return NULL;
+	}
+	return config_directory_names(cfg);
+}
+
 /* A candidate fits on its line, and cannot pass for the directive. */
 static bool printable(const char *value)
 {
@@ -109,8 +123,11 @@ static bool printable(const char *value)
 
 void complete_shell(struct cli *cli, int argc, char *const argv[])
 {
-	struct complete_source src = {
-	    .data = cli, .console = false, .contexts = cli_complete_contexts, .live = shell_live};
+	struct complete_source src = {.data = cli,
+				      .console = false,
+				      .contexts = cli_complete_contexts,
+				      .directories = cli_complete_directories,
+				      .live = shell_live};
 	const char *word = argc > 0 ? argv[argc - 1] : "";
 	struct completion c;
 	json_t *v;

@@ -232,10 +232,10 @@ static void trim(char *s)
 	memmove(s, p, strlen(p) + 1);
 }
 
-static int read_token_file(const char *ctx_name, const char *path, char **token, struct msg_err *err)
+int config_read_secret_file(const char *name, const char *path, char **secret, struct msg_err *err)
 {
-	char buf[4096], name[sizeof(err->text)];
-	const struct file_private secret = {
+	char buf[4096];
+	const struct file_private how = {
 	    .name = name,
 	    .flags = O_RDONLY,
 	    .regular = true,
@@ -246,8 +246,7 @@ static int read_token_file(const char *ctx_name, const char *path, char **token,
 	ssize_t got;
 	int fd;
 
-	snprintf(name, sizeof(name), "context %s: token file %s", ctx_name, path);
-	fd = file_private_open(path, &secret, err);
+	fd = file_private_open(path, &how, err);
 	if (fd < 0)
 		return -1;
 	while (n < sizeof(buf) - 1 && (got = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0)
@@ -257,11 +256,26 @@ static int read_token_file(const char *ctx_name, const char *path, char **token,
 	trim(buf);
 	if (buf[0] == '\0') {
 		explicit_bzero(buf, sizeof(buf));
-		return err_set(err, EXIT_CONFIG, "context %s: token file %s is empty", ctx_name, path);
+		return err_set(err, EXIT_CONFIG, "%s is empty", name);
 	}
-	*token = strdup(buf);
+	*secret = strdup(buf);
 	explicit_bzero(buf, sizeof(buf));
-	return *token ? 0 : err_set(err, EXIT_FAILURE_, "out of memory");
+	return *secret ? 0 : err_set(err, EXIT_FAILURE_, "out of memory");
+}
+
+int config_read_secret_env(const char *name, const char *key, const char *variable, char **secret,
+			   struct msg_err *err)
+{
+	const char *value = getenv(variable);
+
+	if (value == NULL || *value == '\0')
+		return err_set(err, EXIT_CONFIG, "%s: environment variable %s (%s) is not set", name,
+			       variable, key);
+	*secret = strdup(value);
+	if (*secret == NULL)
+		return err_set(err, EXIT_FAILURE_, "out of memory");
+	trim(*secret);
+	return 0;
 }
 
 int context_read_key(const struct context *ctx, unsigned char **pem, size_t *len, struct msg_err *err)
@@ -294,21 +308,15 @@ int context_read_key(const struct context *ctx, unsigned char **pem, size_t *len
 
 int context_read_token(const struct context *ctx, char **token, struct msg_err *err)
 {
-	const char *value;
+	char name[sizeof(err->text)];
 
-	if (ctx->token_file != NULL)
-		return read_token_file(ctx->name, ctx->token_file, token, err);
+	if (ctx->token_file != NULL) {
+		snprintf(name, sizeof(name), "context %s: token file %s", ctx->name, ctx->token_file);
+		return config_read_secret_file(name, ctx->token_file, token, err);
+	}
 	if (ctx->token_env != NULL) {
-		value = getenv(ctx->token_env);
-		if (value == NULL || *value == '\0')
-			return err_set(err, EXIT_CONFIG,
-				       "context %s: environment variable %s (token_env) is not set",
-				       ctx->name, ctx->token_env);
-		*token = strdup(value);
-		if (*token == NULL)
-			return err_set(err, EXIT_FAILURE_, "out of memory");
-		trim(*token);
-		return 0;
+		snprintf(name, sizeof(name), "context %s", ctx->name);
+		return config_read_secret_env(name, "token_env", ctx->token_env, token, err);
 	}
 	return err_set(err, EXIT_CONFIG, "context %s: no token_file or token_env given", ctx->name);
 }

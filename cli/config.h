@@ -39,6 +39,14 @@ int config_select(const struct config *cfg, const char *name, const struct conte
  * string the caller must wipe (explicit_bzero) and free. */
 int context_read_token(const struct context *ctx, char **token, struct msg_err *err);
 
+/* A secret from a file that group and others cannot read (judged on the descriptor read; messages
+ * name it as name does: "context prod: token file /p/t"), or from the environment variable the
+ * file's key (token_env) names; trimmed
+ * of surrounding white space, malloc'd: the caller wipes (explicit_bzero) and frees it. */
+int config_read_secret_file(const char *name, const char *path, char **secret, struct msg_err *err);
+int config_read_secret_env(const char *name, const char *key, const char *variable, char **secret,
+			   struct msg_err *err);
+
 /* Reads the context's client_key (PEM), refusing one that group or others can read (EXIT_CONFIG,
  * naming it), so that the TLS library gets the bytes that were checked. *pem is NULL when the context
  * has none; else malloc'd, and the caller wipes (explicit_bzero) and frees it. */

@@ -69,8 +69,11 @@ static void take_values(const struct completion *c, size_t skip)
 
 static char **complete(const char *text, int start, int end)
 {
-	struct complete_source src = {
-	    .data = console_cli, .console = true, .contexts = cli_complete_contexts, .live = console_live};
+	struct complete_source src = {.data = console_cli,
+				      .console = true,
+				      .contexts = cli_complete_contexts,
+				      .directories = cli_complete_directories,
+				      .live = console_live};
 	struct completion c = {0};
 	struct console_words w;
 	char *before = strndup(rl_line_buffer, (size_t)start), *word = NULL;

@@ -226,6 +226,12 @@ void plan_print(FILE *out, const json_t *plan)
 		json_string_value(json_object_get(plan, "server")),
 		json_string_value(json_object_get(plan, "context")),
 		json_string_value(json_object_get(plan, "acting")));
+	json_array_foreach(json_object_get(plan, "sources"), i, c) fprintf(
+	    out, "directory %s (%s): %lld entries read, %lld users, %lld left out\n",
+	    json_string_value(json_object_get(c, "directory")), json_string_value(json_object_get(c, "url")),
+	    (long long)json_integer_value(json_object_get(c, "entries")),
+	    (long long)json_integer_value(json_object_get(c, "users")),
+	    (long long)json_integer_value(json_object_get(c, "left_out")));
 	if (json_array_size(changes) == 0)
 		fputs("\nNo changes: the server matches the policy.\n", out);
 	else

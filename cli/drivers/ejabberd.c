@@ -509,8 +509,38 @@ static int ejabberd_basic_user_check(const char *user, struct msg_err *err)
 /* Values traces hide: OAuth tokens in oauth_list_tokens, the new password of change_password. */
 static const char *const ejabberd_secret_fields[] = {"token", "newpass", NULL};
 
+/* What nodeprep (RFC 6122) prohibits, and no name it would map to another: msgadm takes ASCII only,
+ * where lower case is nodeprep's own mapping; a node of at most 1023 bytes. */
+static int ejabberd_local_id_check(const struct context *ctx, const char *id, char *why, size_t size)
+{
+	(void)ctx;
+	if (*id == '\0') {
+		snprintf(why, size, "it is empty");
+		return -1;
+	}
+	for (const char *c = id; *c; c++) {
+		if ((unsigned char)*c >= 0x80) {
+			snprintf(
+			    why, size,
+			    "it is not ASCII, and nodeprep could make it another name (left to an operator)");
+			return -1;
+		}
+		if ((unsigned char)*c <= 0x20 || *c == 0x7f || strchr("\"&'/:<>@", *c) ||
+		    (*c >= 'A' && *c <= 'Z')) {
+			snprintf(why, size, "an XMPP node may not hold '%c'", *c > 0x20 ? *c : ' ');
+			return -1;
+		}
+	}
+	if (strlen(id) > 1023) {
+		snprintf(why, size, "an XMPP node is at most 1023 bytes");
+		return -1;
+	}
+	return 0;
+}
+
 const struct driver drv_ejabberd = {
     .name = "ejabberd",
+    .local_id_check = ejabberd_local_id_check,
     .capabilities = ejabberd_capabilities,
     .product = "ejabberd",
     .basic_auth = true,

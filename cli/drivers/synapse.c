@@ -245,8 +245,36 @@ static const struct resource_ops synapse_resources[] = {
     {.type = NULL},
 };
 
+/* Synapse 1.67's localpart characters (synapse/types.py), and a user id of at most 255 bytes. */
+static int synapse_local_id_check(const struct context *ctx, const char *id, char *why, size_t size)
+{
+	size_t full = 1 + strlen(id) + 1 + strlen(ctx->server);
+
+	if (*id == '\0') {
+		snprintf(why, size, "it is empty");
+		return -1;
+	}
+	for (const char *c = id; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || strchr("_-./=", *c))) {
+			if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+				snprintf(why, size,
+					 "a Matrix localpart takes a-z, 0-9 and _-./= only (byte 0x%02x)",
+					 (unsigned char)*c);
+			else
+				snprintf(why, size, "a Matrix localpart takes a-z, 0-9 and _-./= only ('%c')",
+					 *c);
+			return -1;
+		}
+	if (full > 255) {
+		snprintf(why, size, "@%s:%s would be %zu bytes; Matrix allows 255", id, ctx->server, full);
+		return -1;
+	}
+	return 0;
+}
+
 const struct driver drv_synapse = {
     .name = "synapse",
+    .local_id_check = synapse_local_id_check,
     .product = "Synapse",
     .retry_hint_ms = synapse_retry_hint_ms,
     .capabilities = synapse_capabilities,

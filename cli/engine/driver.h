@@ -91,6 +91,11 @@ struct driver {
 	enum capability_level (*context_capability)(const struct context *ctx, const char *path,
 						    enum capability_level level, const char **note);
 
+	/* Whether id can be a local account name on this server (its rule, not the policy schema's):
+	 * 0, or -1 with why filled ("'/' is not allowed in an XMPP node"). For names that come from
+	 * elsewhere (a directory): one that breaks it is left out, never changed into another. */
+	int (*local_id_check)(const struct context *ctx, const char *id, char *why, size_t size);
+
 	int (*open)(struct session *s, struct msg_err *err);
 	void (*close)(struct session *s);
 	/* {"server_version": "...", ...}: whatever the server tells about itself. */

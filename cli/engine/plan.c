@@ -211,7 +211,7 @@ int plan_build(struct session *s, const struct policy *policy, bool force, json_
 {
 	const char *server = json_string_value(json_object_get(policy->doc, "server"));
 	json_t *notes = json_array(), *desired = NULL, *actual = json_object(), *changes = json_array();
-	json_t *skipped = json_array();
+	json_t *skipped = json_array(), *sources = json_array();
 	struct planned *planned = NULL;
 	size_t n = 0, i;
 	const char *acting = NULL;
@@ -245,13 +245,20 @@ int plan_build(struct session *s, const struct policy *policy, bool force, json_
 		goto done;
 	}
 	diff_count(changes, &add, &change, &remove);
+	for (i = 0; i < n; i++)
+		if (planned[i].d.source != NULL)
+			json_array_append(sources, planned[i].d.source);
 	*plan = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:O,s:O,s:O,s:{s:i,s:i,s:i}}", "format",
 			  "msgadm-plan/1", "context", s->context->name, "driver", s->driver->name, "server",
 			  s->context->server, "url", s->context->url, "acting", acting, "state_digest",
 			  digest, "force", force, "policy", policy->doc, "changes", changes, "notes", notes,
 			  "summary", "add", add, "change", change, "remove", remove);
+	/* what was read besides the server (a directory), only where something was */
+	if (*plan != NULL && json_array_size(sources) > 0)
+		json_object_set(*plan, "sources", sources);
 	rc = *plan ? 0 : err_set(err, EXIT_FAILURE_, "out of memory");
 done:
+	json_decref(sources);
 	for (i = 0; i < n; i++)
 		desired_clear(&planned[i].d);
 	free(planned);
@@ -276,6 +283,35 @@ size_t plan_findings(const json_t *plan)
 		n += level != NULL && strcmp(level, "finding") == 0;
 	}
 	return n;
+}
+
+/* Whether the directories read answer now as they did for the saved plan: the same digest. */
+static bool same_sources(const json_t *saved, const json_t *fresh, struct msg_err *err)
+{
+	const json_t *a, *b;
+	size_t i;
+
+	if (json_array_size(saved) != json_array_size(fresh)) {
+		err_set(err, EXIT_FAILURE_,
+			"the plan read %zu directories, the policy now reads %zu; make a new plan",
+			json_array_size(saved), json_array_size(fresh));
+		return false;
+	}
+	json_array_foreach(saved, i, a)
+	{
+		b = json_array_get(fresh, i);
+		if (!json_equal(json_object_get(a, "digest"), json_object_get(b, "digest"))) {
+			err_set(err, EXIT_FAILURE_,
+				"directory %s answers differently since the plan was made (digest %s, plan "
+				"has %s); "
+				"make a new plan",
+				json_string_value(json_object_get(b, "directory")),
+				json_string_value(json_object_get(b, "digest")),
+				json_string_value(json_object_get(a, "digest")));
+			return false;
+		}
+	}
+	return true;
 }
 
 /* A saved plan is carried out only if planning its policy again, now, gives the same state digest
@@ -303,6 +339,8 @@ int plan_verify(struct session *s, const char *file, const json_t *plan, struct 
 	}
 	if (policy_from_json(file, json_object_get(plan, "policy"), &policy, err) != 0 ||
 	    plan_build(s, policy, json_is_true(json_object_get(plan, "force")), &fresh, err) != 0)
+		goto done;
+	if (!same_sources(json_object_get(plan, "sources"), json_object_get(fresh, "sources"), err))
 		goto done;
 	digest = json_string_value(json_object_get(fresh, "state_digest"));
 	if (strcmp(digest, saved) != 0) {

@@ -124,6 +124,7 @@ void desired_clear(struct desired *d)
 	json_decref(d->paths);
 	json_decref(d->protect);
 	json_decref(d->leave);
+	json_decref(d->source);
 	memset(d, 0, sizeof(*d));
 }
 

@@ -96,6 +96,9 @@ struct desired {
 	const char *delete_reason; /* why an item null is deleted ("delete: true in the policy"), or NULL */
 	json_int_t limit;	   /* at most this many removals in one plan, or -1 for no limit */
 	const char *limit_path;	   /* where the limit comes from: "users.max_deactivations" */
+	/* Where items came from besides the policy, for the plan to record (its "sources"): a
+	 * directory's {"directory", "url", "entries", "users", "left_out", "digest"}; or NULL. */
+	json_t *source;
 };
 void desired_init(struct desired *d, const char *path);
 /* Takes field out of item key. Items are shared with the policy they came from (expand copies only

@@ -35,6 +35,51 @@ static void leave_undeletable(const struct session *s, const char *id, const cha
 					       capability_level_name(CAP_UNSUPPORTED), "message", text));
 }
 
+/* users.directory: the directory's users are desired, at the section's path, each with the fields
+ * the directory gives; those it left out are noted with their DN and why. The list, expanded after
+ * it, adds users and overrides their fields. */
+static int expand_directory(const struct session *s, const json_t *spec, struct desired *out, json_t *notes,
+			    struct msg_err *err)
+{
+	json_t *answer = NULL, *u, *l;
+	const char *id;
+	char text[1200];
+	size_t i;
+
+	if (s == NULL)
+		return err_set(err, EXIT_DATAERR,
+			       "users.directory: who the directory names is read when planning against the "
+			       "server, not offline");
+	if (s->directory == NULL)
+		return err_set(err, EXIT_FAILURE_, "users.directory: this command reads no directory");
+	if (s->directory->read(s->directory, s, spec, &answer, err) != 0)
+		return -1;
+	json_object_foreach(json_object_get(answer, "users"), id, u)
+	{
+		json_t *item = json_deep_copy(u);
+
+		json_object_del(item, "dn");
+		json_object_del(item, "anchor");
+		json_object_set_new(out->items, id, item);
+		json_object_set_new(out->paths, id, json_string("users.directory"));
+	}
+	json_array_foreach(json_object_get(answer, "left_out"), i, l)
+	{
+		snprintf(text, sizeof(text), "%s: left out: %s", json_string_value(json_object_get(l, "dn")),
+			 json_string_value(json_object_get(l, "reason")));
+		json_array_append_new(notes, json_pack("{s:s,s:s,s:s}", "path", "users.directory", "level",
+						       "note", "message", text));
+	}
+	out->source =
+	    json_pack("{s:O,s:O,s:O,s:I,s:I,s:O}", "directory", json_object_get(answer, "directory"), "url",
+		      json_object_get(answer, "url"), "entries", json_object_get(answer, "entries"), "users",
+		      (json_int_t)json_object_size(json_object_get(answer, "users")), "left_out",
+		      (json_int_t)json_array_size(json_object_get(answer, "left_out")), "digest",
+		      json_object_get(answer, "digest"));
+	json_decref(answer);
+	return out->source != NULL ? 0 : err_set(err, EXIT_PROTOCOL, "users.directory: an incomplete answer");
+}
+
 static int expand_users(const struct resource_type *t, const struct session *s, const json_t *users,
 			struct desired *out, json_t *notes, struct msg_err *err)
 {
@@ -46,13 +91,15 @@ static int expand_users(const struct resource_type *t, const struct session *s, 
 	char path[64];
 	size_t i;
 
-	(void)err;
 	out->paths = json_object();
 	out->protect = json_object();
 	out->leave = json_object();
 	out->protect_path = "users.protect";
 	json_array_foreach(json_object_get(users, "protect"), i, id)
 	    json_object_set_new(out->protect, json_string_value(id), json_true());
+	if (json_object_get(users, "directory") != NULL &&
+	    expand_directory(s, json_object_get(users, "directory"), out, notes, err) != 0)
+		return -1;
 	json_array_foreach(json_object_get(users, "list"), i, u)
 	{
 		const char *key = json_string_value(json_object_get(u, t->key));
@@ -62,7 +109,10 @@ static int expand_users(const struct resource_type *t, const struct session *s, 
 			continue; /* the schema requires it: only a hand-made policy lacks it */
 		snprintf(path, sizeof(path), "%s[%zu]", t->list, i);
 		json_object_set_new(out->paths, key, json_string(path));
-		if (!json_is_true(json_object_get(u, "delete"))) {
+		if (!json_is_true(json_object_get(u, "delete")) && json_object_get(out->items, key) != NULL) {
+			item = json_deep_copy(json_object_get(out->items, key)); /* the directory's, */
+			json_object_update(item, u); /* the list's fields over it */
+		} else if (!json_is_true(json_object_get(u, "delete"))) {
 			item = json_incref(u); /* shared with the policy: see desired_take_field */
 		} else if (!deletable) {
 			leave_undeletable(s, key, path, note, notes);
@@ -75,8 +125,13 @@ static int expand_users(const struct resource_type *t, const struct session *s, 
 	out->delete_reason = "delete: true in the policy";
 	if (manage != NULL && strcmp(manage, "exclusive") == 0) {
 		out->unlisted = OP_DEACTIVATE;
-		snprintf(out->unlisted_reason, sizeof(out->unlisted_reason),
-			 "not in the policy (users.manage: exclusive)");
+		if (out->source != NULL)
+			snprintf(out->unlisted_reason, sizeof(out->unlisted_reason),
+				 "not among the users of directory %s or users.list (users.manage: exclusive)",
+				 json_string_value(json_object_get(out->source, "directory")));
+		else
+			snprintf(out->unlisted_reason, sizeof(out->unlisted_reason),
+				 "not in the policy (users.manage: exclusive)");
 	}
 	out->limit = json_is_integer(limit) ? json_integer_value(limit) : -1;
 	out->limit_path = "users.max_deactivations";

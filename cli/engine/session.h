@@ -31,6 +31,18 @@ struct context {
 	int parallel; /* requests at once (engine/pool.h), 1 to 16 */
 };
 
+struct session;
+
+/* Where a policy's users.directory is read: cli/ opens the directory it names (cli_directory.c).
+ * *answer gets {"users": {id: {"id", "display_name"?, "email"?, "active", "admin"?, "anchor", "dn"}},
+ * "left_out": [{"dn", "reason"}], "entries": N, "directory": name, "url": "ldaps://...", "digest":
+ * "sha256:..." of the users and those left out}. */
+struct directory_source {
+	int (*read)(const struct directory_source *src, const struct session *s, const json_t *spec,
+		    json_t **answer, struct msg_err *err);
+	void *ctx;
+};
+
 struct session {
 	const struct driver *driver;
 	const struct context *context;
@@ -44,6 +56,8 @@ struct session {
 	/* Who hears of long reads (session_progress): set by cli/, which draws its meter; NULL: nobody. */
 	void (*progress)(void *ctx, const char *what, long done, long total);
 	void *progress_ctx;
+	/* Who reads directories for the plan (above); NULL: none can be read here. */
+	const struct directory_source *directory;
 	/* How many jobs it runs at once (engine/pool.h): 1 is one request after another. Its clones
 	 * (workers, made by the pool) share its driver and context and hold their own connection. */
 	int parallel;

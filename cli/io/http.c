@@ -2,7 +2,6 @@
  * and its redaction are in http_trace.c. */
 #include "http.h"
 
-#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <openssl/evp.h>
@@ -19,6 +18,7 @@
 
 #include "base/exitcode.h"
 #include "http_trace.h"
+#include "loopback.h"
 
 #define BODY_MAX ((size_t)64 << 20)
 
@@ -127,26 +127,6 @@ static bool add_header(struct curl_slist **list, const char *line)
 		return false;
 	*list = l;
 	return true;
-}
-
-static bool host_is_loopback(const char *host)
-{
-	struct in_addr a4;
-	struct in6_addr a6;
-	char buf[INET6_ADDRSTRLEN + 1];
-	size_t n = strlen(host);
-
-	if (strcasecmp(host, "localhost") == 0)
-		return true;
-	if (inet_pton(AF_INET, host, &a4) == 1)
-		return (ntohl(a4.s_addr) >> 24) == 127;
-	if (n < 3 || host[0] != '[' || host[n - 1] != ']' || n - 2 >= sizeof(buf))
-		return false;
-	memcpy(buf, host + 1, n - 2);
-	buf[n - 2] = '\0';
-	if (inet_pton(AF_INET6, buf, &a6) != 1)
-		return false;
-	return IN6_IS_ADDR_LOOPBACK(&a6) || (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127);
 }
 
 /* Checks base_url and fills c->base, c->origin and c->loopback. */

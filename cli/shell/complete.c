@@ -267,6 +267,17 @@ static void add_contexts(struct offer *of)
 	json_decref(contexts);
 }
 
+static void add_directories(struct offer *of)
+{
+	json_t *names, *name;
+	size_t i;
+
+	if (of->src->directories == NULL || (names = of->src->directories(of->src)) == NULL)
+		return;
+	json_array_foreach(names, i, name) add_word(of, json_string_value(name), "directory");
+	json_decref(names);
+}
+
 static void add_live(struct offer *of, const char *hint)
 {
 	json_t *names, *name;
@@ -295,6 +306,8 @@ static void add_values(struct offer *of, const char *hint)
 		add_list(of, shell_values);
 	} else if (strcmp(hint, "context") == 0) {
 		add_contexts(of);
+	} else if (strcmp(hint, "directory") == 0) {
+		add_directories(of);
 	} else if (strcmp(hint, "command") == 0) {
 		/* help explains every command, even those the console cannot run */
 		if (wk->nargs == 0)

@@ -28,6 +28,8 @@ struct complete_source {
 	/* The contexts file's contexts, for "context": a new array of {"name", "driver", "server"}, or
 	 * NULL for none. NULL: nothing is offered. */
 	json_t *(*contexts)(const struct complete_source *src);
+	/* The contexts file's directories, for "directory": a new array of names, or NULL for none. */
+	json_t *(*directories)(const struct complete_source *src);
 	/* The server's names for hint, a new reference to an array of strings, or NULL for none;
 	 * context is the --context given on the line, or NULL. NULL: nothing is asked. */
 	json_t *(*live)(const struct complete_source *src, const char *hint, const char *context);
