@@ -75,6 +75,11 @@ static int check_url(struct directory *d, const struct directory_profile *p, boo
 		err_set(err, EXIT_CONFIG, "directory %s: url: not an LDAP URL: %s", p->name, p->url);
 		goto done;
 	}
+	if (strcasecmp(u->lud_scheme, "ldaps") != 0 && strcasecmp(u->lud_scheme, "ldap") != 0) {
+		err_set(err, EXIT_CONFIG, "directory %s: url: only ldaps:// and ldap:// are supported: %s",
+			p->name, p->url);
+		goto done;
+	}
 	if ((u->lud_dn != NULL && *u->lud_dn) || u->lud_attrs != NULL || u->lud_filter != NULL ||
 	    u->lud_exts != NULL) {
 		err_set(err, EXIT_CONFIG,

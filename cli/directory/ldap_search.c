@@ -185,6 +185,13 @@ int directory_search(struct directory *d, const char *base, enum directory_scope
 		    (char **)attrs, 0, page ? ctrls : NULL, NULL, &tv, LDAP_NO_LIMIT, &res);
 		d->requests++;
 		ldap_control_free(page);
+		if (res == NULL && code == LDAP_SERVER_DOWN) {
+			err_set(err, EXIT_UNAVAILABLE,
+				"directory %s: %s: the connection was lost during page %d: nothing is decided on "
+				"part of an answer",
+				d->name, what, pages + 1);
+			goto done;
+		}
 		if (res == NULL) {
 			dir_fail(d, 0, code, what, err);
 			goto done;
