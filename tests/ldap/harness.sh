@@ -101,7 +101,9 @@ ldap_use() { # NAME
 	fi
 	# shellcheck disable=SC1090
 	. "$T/ldap-$1/instance.env"
+	# shellcheck disable=SC2034 # set for the test script
 	[ -f "$T/ldap-$1/pid" ] && LDAP_PID=$(cat "$T/ldap-$1/pid")
+	# shellcheck disable=SC2034
 	[ -f "$T/ldap-$1/start_ms" ] && LDAP_START_MS=$(cat "$T/ldap-$1/start_ms")
 	return 0
 }
@@ -155,6 +157,13 @@ ldap_stop_all() {
 	done <"$LDAP_INSTANCES"
 }
 
+# _ldap_known NAME: NAME is an instance this script started; says so on stderr when not.
+_ldap_known() {
+	if _ldap_check_name "$1" && [ -f "$T/ldap-$1/instance.env" ]; then return 0; fi
+	echo "ldap harness: no instance '$1'" >&2
+	return 1
+}
+
 # _ldap_env NAME VAR: one value of the instance's instance.env, without sourcing it (inside helpers
 # that must not change the caller's LDAP_* variables).
 _ldap_env() { sed -n "s/^$2='\(.*\)'\$/\1/p; s/^$2=\([^']*\)\$/\1/p" "$T/ldap-$1/instance.env"; }
@@ -168,7 +177,7 @@ _ldap_has_base() {
 }
 
 ldap_search() { # NAME ARGS...
-	_ldap_check_name "$1" && [ -f "$T/ldap-$1/instance.env" ] || { echo "ldap harness: no instance '$1'" >&2; return 1; }
+	_ldap_known "$1" || return 1
 	_d="$T/ldap-$1"
 	shift
 	if _ldap_has_base "$@"; then set -- "$@"; else set -- -b "$LDAP_BASE" "$@"; fi
@@ -177,7 +186,7 @@ ldap_search() { # NAME ARGS...
 }
 
 ldap_search_svc() { # NAME ARGS...
-	_ldap_check_name "$1" && [ -f "$T/ldap-$1/instance.env" ] || { echo "ldap harness: no instance '$1'" >&2; return 1; }
+	_ldap_known "$1" || return 1
 	_d="$T/ldap-$1"
 	shift
 	if _ldap_has_base "$@"; then set -- "$@"; else set -- -b "$LDAP_BASE" "$@"; fi
@@ -186,14 +195,14 @@ ldap_search_svc() { # NAME ARGS...
 }
 
 ldap_modify() { # NAME [ARGS...] <LDIF
-	_ldap_check_name "$1" && [ -f "$T/ldap-$1/instance.env" ] || { echo "ldap harness: no instance '$1'" >&2; return 1; }
+	_ldap_known "$1" || return 1
 	_d="$T/ldap-$1"
 	shift
 	ldapmodify -x -H "$(_ldap_env "${_d##*/ldap-}" LDAP_URL)" -D "cn=admin,$LDAP_BASE" -y "$_d/admin.pw" "$@"
 }
 
 ldap_config() { # NAME <LDIF
-	_ldap_check_name "$1" && [ -f "$T/ldap-$1/instance.env" ] || { echo "ldap harness: no instance '$1'" >&2; return 1; }
+	_ldap_known "$1" || return 1
 	ldapmodify -Q -Y EXTERNAL -H "$(_ldap_env "$1" LDAPI_URL)"
 }
 
@@ -256,14 +265,14 @@ _ldap_run() {
 }
 
 ldap_restart() { # NAME
-	_ldap_check_name "$1" && [ -f "$T/ldap-$1/instance.env" ] || { echo "ldap harness: no instance '$1'" >&2; return 1; }
+	_ldap_known "$1" || return 1
 	_ldap_kill "$T/ldap-$1" || _ldap_fail "$T/ldap-$1" "the old server did not stop"
 	_ldap_run "$T/ldap-$1"
 	ldap_use "$1"
 }
 
 ldap_tls() { # NAME right|wronghost
-	_ldap_check_name "$1" && [ -f "$T/ldap-$1/instance.env" ] || { echo "ldap harness: no instance '$1'" >&2; return 1; }
+	_ldap_known "$1" || return 1
 	case ${2:-} in
 	right | wronghost) ;;
 	*) echo "ldap_tls: right or wronghost, not '${2:-}'" >&2; return 1 ;;
@@ -291,7 +300,7 @@ ldap_start() { # NAME [--empty] [--extra LDIF] [--wrong-host]
 	_ldap_check_name "$_name" || _ldap_refuse "$_name" "bad instance name '$_name' (letters, digits, _)"
 	[ -e "$_dir" ] && _ldap_refuse "$_name" "instance $_name was already started in this script"
 	shift
-	_empty= _extra= _cert=right
+	_empty='' _extra='' _cert=right
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--empty) _empty=--empty ;;
