@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "base/exitcode.h"
 #include "directory/users.h"
+#include "drivers/drivers.h"
 #include "engine/policy.h"
 
 static void render_test(FILE *out, const json_t *r)
@@ -35,6 +36,10 @@ static int exec_directory_test(struct cli *cli, const struct cmd_args *args)
 	const char *name = args->argv[0], *file = args_value(args, "file");
 	const json_t *spec = NULL;
 	struct directory_profile profile;
+	struct directory_ids ids = {0};
+	const struct context *ctx = NULL;
+	const struct driver *drv;
+	struct config *cfg;
 	struct directory_query q;
 	struct directory *d = NULL;
 	struct policy *p = NULL;
@@ -66,7 +71,13 @@ static int exec_directory_test(struct cli *cli, const struct cmd_args *args)
 	if (spec != NULL) {
 		directory_query_of(spec, &q);
 		q.allow_empty = true; /* counting: an empty answer is a figure here */
-		if (directory_users(d, &q, NULL, &users, &cli->err) != 0) {
+		/* ids the context's server would refuse are counted as left out, when there is one */
+		if (cli_config(cli, &cfg) == 0 &&
+		    config_select(cfg, cli->context_name, &ctx, &cli->err) == 0 &&
+		    (drv = driver_find(ctx->driver)) != NULL)
+			ids = (struct directory_ids){.check = drv->local_id_check, .ctx = ctx};
+		err_clear(&cli->err);
+		if (directory_users(d, &q, &ids, &users, &cli->err) != 0) {
 			status = cli_failed(cli);
 			goto done;
 		}
