@@ -150,6 +150,32 @@ test_expect_success 'directory users: the members, nested groups and their cycle
 	grep_in "$T/stdout" "left out: uid=Bad Name,ou=staff,ou=people,dc=example,dc=test: uid '"'"'Bad Name'"'"' cannot be an account name here" &&
 	not_in "$T/stdout" "s09"
 '
+cat >"$T/ad.yaml" <<'YAML'
+version: 1
+server: example.test
+users:
+  directory:
+    source: corp
+    base: ou=users,ou=ad,dc=example,dc=test
+    filter: "(objectClass=user)"
+    member_of: cn=Messaging Users,ou=groups,ou=ad,dc=example,dc=test
+    disabled: "(userAccountControl:1.2.840.113556.1.4.803:=2)"
+    attributes: {id: sAMAccountName, display_name: cn, email: mail, anchor: objectGUID}
+    admins: cn=Messaging Admins,ou=groups,ou=ad,dc=example,dc=test
+YAML
+test_expect_success 'an Active-Directory-shaped tree: sAMAccountName, objectGUID as bytes, the disabled bit' '
+	expect_status 0 -o json directory users -f "$T/ad.yaml" &&
+	python3 -c "
+import json, sys
+r = json.load(open(sys.argv[1]))
+u = {x[\"id\"]: x for x in r[\"users\"]}
+assert sorted(u) == [\"ann\", \"ben\", \"cat\", \"dan\", \"eve.smith\"], sorted(u)
+assert u[\"ann\"][\"admin\"] and not u[\"cat\"][\"admin\"]
+assert [x for x in u if not u[x][\"active\"]] == [\"ben\", \"dan\"]
+a = u[\"ann\"][\"anchor\"]
+assert a.startswith(\"hex:00\") and a.endswith(\"ff\") and len(a) == 4 + 32, a
+" "$T/stdout"
+'
 test_expect_success 'plan, apply: the joiners and the bot created, s01 admin; the second plan clean' '
 	emu_fresh "{\"reset\": true}" &&
 	expect_status 0 plan -f "$T/corp.yaml" &&
