@@ -36,30 +36,31 @@ static json_t *value_json(const struct berval *v)
 
 static json_t *entry_json(LDAP *ld, LDAPMessage *e)
 {
-	char *dn = ldap_get_dn(ld, e), *name;
+	struct berval dn = {0}, name = {0}, *values = NULL;
 	json_t *attrs = json_object(), *entry;
 	BerElement *ber = NULL;
+	char lower[256];
 
-	for (name = ldap_first_attribute(ld, e, &ber); name != NULL; name = ldap_next_attribute(ld, e, ber)) {
-		struct berval **values = ldap_get_values_len(ld, e, name);
-		json_t *list = json_array();
-		char *lower = strdup(name);
-
-		for (char *c = lower; c != NULL && *c; c++)
-			*c = (char)tolower((unsigned char)*c);
-		for (size_t i = 0; values != NULL && values[i] != NULL; i++)
-			json_array_append_new(list, value_json(values[i]));
-		if (lower != NULL)
-			json_object_set_new(attrs, lower, list);
-		else
-			json_decref(list);
-		free(lower);
-		ldap_value_free_len(values);
-		ldap_memfree(name);
+	/* the _ber forms read the entry in place: no copy of each name and value list */
+	if (ldap_get_dn_ber(ld, e, &ber, &dn) != LDAP_SUCCESS) {
+		json_decref(attrs);
+		return NULL;
 	}
+	while (ldap_get_attribute_ber(ld, e, ber, &name, &values) == LDAP_SUCCESS && name.bv_val != NULL) {
+		json_t *list = json_array();
+		size_t n = name.bv_len < sizeof(lower) - 1 ? name.bv_len : sizeof(lower) - 1;
+
+		for (size_t i = 0; i < n; i++)
+			lower[i] = (char)tolower((unsigned char)name.bv_val[i]);
+		lower[n] = '\0';
+		for (size_t i = 0; values != NULL && values[i].bv_val != NULL; i++)
+			json_array_append_new(list, value_json(&values[i]));
+		json_object_set_new(attrs, lower, list);
+		ber_memfree(values);
+		values = NULL;
+	}
+	entry = json_pack("{s:s%,s:o}", "dn", dn.bv_val ? dn.bv_val : "", dn.bv_len, "attrs", attrs);
 	ber_free(ber, 0);
-	entry = json_pack("{s:s?,s:o}", "dn", dn, "attrs", attrs);
-	ldap_memfree(dn);
 	return entry;
 }
 
@@ -186,10 +187,11 @@ int directory_search(struct directory *d, const char *base, enum directory_scope
 		d->requests++;
 		ldap_control_free(page);
 		if (res == NULL && code == LDAP_SERVER_DOWN) {
-			err_set(err, EXIT_UNAVAILABLE,
-				"directory %s: %s: the connection was lost during page %d: nothing is decided on "
-				"part of an answer",
-				d->name, what, pages + 1);
+			err_set(
+			    err, EXIT_UNAVAILABLE,
+			    "directory %s: %s: the connection was lost during page %d: nothing is decided on "
+			    "part of an answer",
+			    d->name, what, pages + 1);
 			goto done;
 		}
 		if (res == NULL) {

@@ -59,7 +59,9 @@ int directory_users(struct directory *d, const struct directory_query *q, const 
 	}
 	if (directory_search(d, q->base, DIRECTORY_SUBTREE, filter, attrs, &people, err) != 0)
 		goto done;
-	known = dn_set(people);
+	/* the people searched for, by DN, for the groups to be matched against */
+	if (q->member_of != NULL || q->admins != NULL)
+		known = dn_set(people);
 	if (q->member_of != NULL && group_members(&reader, q->member_of, known, &mdns, &muids, err) != 0) {
 		err_prefix(err, "users.directory.member_of");
 		goto done;

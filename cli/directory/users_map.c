@@ -69,7 +69,9 @@ int directory_users_map(const struct directory_query *q, const json_t *people, c
 		const char *dn = json_string_value(json_object_get(e, "dn"));
 		const char *raw = first(e, q->id_attr), *anchor = first(e, q->anchor_attr);
 		const char *uid = first(e, "uid");
-		char *norm = dn ? dn_normalize(dn) : NULL, *id = NULL, why[256];
+		/* the DN in the form the sets hold it, only where there is a set to look in */
+		const bool sets = member_dns || disabled_dns || admin_dns;
+		char *norm = dn ? (sets ? dn_normalize(dn) : strdup(dn)) : NULL, *id = NULL, why[256];
 		json_t *user;
 
 		if (norm == NULL)
