@@ -85,6 +85,14 @@ test_expect_success 'contexts, with driver and server, for --context and context
 	expect_values "emu envtok" context use e &&
 	expect_values "" context use emu ""
 '
+test_expect_success 'directory names from the contexts file for directory test' '
+	cp "$MSGADM_CONFIG" "$T/with-dirs.yaml" &&
+	printf "directories:\n  - name: corp\n    url: ldaps://ldap.example.test\n  - name: ad\n    url: ldaps://dc.example.test\n" >>"$T/with-dirs.yaml" &&
+	MSGADM_CONFIG="$T/with-dirs.yaml" expect_values "corp ad" directory test "" &&
+	grep -qx "corp	directory" "$T/stdout" &&
+	MSGADM_CONFIG="$T/with-dirs.yaml" expect_values "corp" directory test c &&
+	expect_values "" directory test ""
+'
 test_expect_success 'file names are left to the shell: the directive :files, last, with the part before the name' '
 	comp plan -f "" && test "$(cat "$T/stdout")" = ":files" &&
 	comp validate a.yaml "" && test "$(cat "$T/stdout")" = ":files" &&

@@ -232,6 +232,17 @@ test_expect_success 'a saved plan is refused once the directory answers otherwis
 	grep_in "$T/stderr" "directory corp answers differently since the plan was made" &&
 	emupy "assert call(\"GET\", \"/_emu/requests\")[\"writes\"] == 0"
 '
+test_expect_success 'a referral in the answer is not followed: 76, nothing changed' '
+	printf "dn: ou=elsewhere,ou=staff,ou=people,dc=example,dc=test\nobjectClass: referral\nobjectClass: extensibleObject\nou: elsewhere\nref: ldap://ldap.elsewhere.invalid/ou=staff,dc=elsewhere\n" >"$T/ref.ldif" &&
+	ldap_modify main -a -M <"$T/ref.ldif" &&
+	emupy "call(\"POST\", \"/_emu/requests/reset\", \"\")" &&
+	expect_status 76 apply -f "$T/corp10.yaml" --yes &&
+	grep_in "$T/stderr" "the answer holds a referral to ldap://ldap.elsewhere.invalid/ou=staff,dc=elsewhere" &&
+	emupy "assert call(\"GET\", \"/_emu/requests\")[\"writes\"] == 0" &&
+	printf "dn: ou=elsewhere,ou=staff,ou=people,dc=example,dc=test\nchangetype: delete\n" >"$T/unref.ldif" &&
+	ldap_modify main -M <"$T/unref.ldif" &&
+	expect_status 0 plan -f "$T/corp10.yaml"
+'
 test_expect_success 'no paging against the size limit: 75, nothing changed' '
 	MAXD=10 policy "$T/nopaging.yaml" nopaging &&
 	sed -i "s|base: ou=staff,ou=people,dc=example,dc=test|base: dc=example,dc=test|; s|    member_of: .*||" "$T/nopaging.yaml" &&
