@@ -46,10 +46,6 @@ static int expand_directory(const struct session *s, const json_t *spec, struct 
 	char text[1200];
 	size_t i;
 
-	if (s == NULL)
-		return err_set(err, EXIT_DATAERR,
-			       "users.directory: who the directory names is read when planning against the "
-			       "server, not offline");
 	if (s->directory == NULL)
 		return err_set(err, EXIT_FAILURE_, "users.directory: this command reads no directory");
 	if (s->directory->read(s->directory, s, spec, &answer, err) != 0)
@@ -87,6 +83,7 @@ static int expand_users(const struct resource_type *t, const struct session *s, 
 	const json_t *limit = json_object_get(users, "max_deactivations");
 	const char *note = NULL;
 	const bool deletable = s == NULL || session_capability(s, DELETE_CAPABILITY, &note) == CAP_MANAGED;
+	bool offline = false;
 	json_t *u, *id;
 	char path[64];
 	size_t i;
@@ -97,9 +94,18 @@ static int expand_users(const struct resource_type *t, const struct session *s, 
 	out->protect_path = "users.protect";
 	json_array_foreach(json_object_get(users, "protect"), i, id)
 	    json_object_set_new(out->protect, json_string_value(id), json_true());
-	if (json_object_get(users, "directory") != NULL &&
-	    expand_directory(s, json_object_get(users, "directory"), out, notes, err) != 0)
+	if (json_object_get(users, "directory") != NULL && s == NULL) {
+		/* offline (a snapshot check) there is no directory to ask who should have an account: the
+		 * listed ones are checked, and nobody is taken for unlisted */
+		offline = true;
+		json_array_append_new(
+		    notes, json_pack("{s:s,s:s,s:s}", "path", "users.directory", "level", "note", "message",
+				     "the accounts that follow the directory are not checked offline: "
+				     "only those users.list names"));
+	} else if (json_object_get(users, "directory") != NULL &&
+		   expand_directory(s, json_object_get(users, "directory"), out, notes, err) != 0) {
 		return -1;
+	}
 	json_array_foreach(json_object_get(users, "list"), i, u)
 	{
 		const char *key = json_string_value(json_object_get(u, t->key));
@@ -123,12 +129,13 @@ static int expand_users(const struct resource_type *t, const struct session *s, 
 		json_object_set_new(out->items, key, item ? item : json_null());
 	}
 	out->delete_reason = "delete: true in the policy";
-	if (manage != NULL && strcmp(manage, "exclusive") == 0) {
+	if (manage != NULL && strcmp(manage, "exclusive") == 0 && !offline) {
 		out->unlisted = OP_DEACTIVATE;
 		if (out->source != NULL)
-			snprintf(out->unlisted_reason, sizeof(out->unlisted_reason),
-				 "not among the users of directory %s or users.list (users.manage: exclusive)",
-				 json_string_value(json_object_get(out->source, "directory")));
+			snprintf(
+			    out->unlisted_reason, sizeof(out->unlisted_reason),
+			    "not among the users of directory %s or users.list (users.manage: exclusive)",
+			    json_string_value(json_object_get(out->source, "directory")));
 		else
 			snprintf(out->unlisted_reason, sizeof(out->unlisted_reason),
 				 "not in the policy (users.manage: exclusive)");

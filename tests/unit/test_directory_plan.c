@@ -178,7 +178,7 @@ static void test_a_saved_plan_is_refused_when_the_directory_answers_otherwise(vo
 				      "sha256:two, plan has sha256:one); make a new plan");
 }
 
-static void test_no_directory_can_be_read_offline_or_without_a_source(void **state)
+static void test_offline_only_the_list_and_without_a_source_nothing(void **state)
 {
 	struct session s = {.driver = &fake_driver, .context = &ctx};
 	struct desired d;
@@ -187,11 +187,15 @@ static void test_no_directory_can_be_read_offline_or_without_a_source(void **sta
 	const json_t *users = json_object_get(J(policy_exclusive), "users");
 
 	(void)state;
+	/* offline: the listed users only, nobody taken for unlisted, and a note says so */
 	desired_init(&d, "users");
-	assert_int_equal(resource_user.expand(&resource_user, NULL, users, &d, notes, &err), -1);
-	assert_string_equal(err.text,
-			    "users.directory: who the directory names is read when planning against "
-			    "the server, not offline");
+	assert_int_equal(resource_user.expand(&resource_user, NULL, users, &d, notes, &err), 0);
+	assert_int_equal(json_object_size(d.items), 2);
+	assert_int_equal(d.unlisted, OP_NONE);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(notes, 0), "message")),
+	    "the accounts that follow the directory are not checked offline: only those users.list "
+	    "names");
 	desired_clear(&d);
 	desired_init(&d, "users");
 	assert_int_equal(resource_user.expand(&resource_user, &s, users, &d, notes, &err), -1);
@@ -208,7 +212,7 @@ int main(void)
 	    T(test_a_directory_user_not_in_the_list_has_the_section_as_path),
 	    T(test_max_deactivations_holds_for_leavers),
 	    T(test_a_saved_plan_is_refused_when_the_directory_answers_otherwise),
-	    T(test_no_directory_can_be_read_offline_or_without_a_source),
+	    T(test_offline_only_the_list_and_without_a_source_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
