@@ -7,17 +7,13 @@
 
 #include "base/exitcode.h"
 #include "diff.h"
-#include "io/digest.h"
+#include "io/digest_json.h"
 #include "io/document.h"
 #include "safety.h"
 
 char *state_digest(const json_t *actual)
 {
-	char *text = json_dumps(actual, JSON_COMPACT | JSON_SORT_KEYS);
-	char *digest = text ? digest_sha256_tagged(text, strlen(text)) : NULL;
-
-	free(text);
-	return digest;
+	return digest_json_tagged(actual, JSON_COMPACT | JSON_SORT_KEYS);
 }
 
 static void add_note(json_t *notes, const struct driver *d, const char *path, enum capability_level level,
