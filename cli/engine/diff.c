@@ -256,21 +256,48 @@ void diff_count(const json_t *changes, int *add, int *change, int *remove)
 	}
 }
 
+/* Whether fields (an array of names) lists exactly item's fields but its key, in order. */
+static bool same_fields(const struct resource_type *t, const json_t *item, const json_t *fields)
+{
+	const char *field;
+	json_t *v;
+	size_t n = 0;
+
+	if (fields == NULL)
+		return false;
+	json_object_foreach((json_t *)item, field, v)
+	{
+		const char *name;
+
+		if (t->key != NULL && strcmp(field, t->key) == 0)
+			continue;
+		name = json_string_value(json_array_get(fields, n++));
+		if (name == NULL || strcmp(name, field) != 0)
+			return false;
+	}
+	return n == json_array_size(fields);
+}
+
+/* Items of one policy mostly have the same fields: consecutive items with the same list share one
+ * array (drivers only read details), not one each for 100,000 users. */
 json_t *desired_details(const struct resource_type *t, const struct desired *d)
 {
-	json_t *wanted = json_object(), *item, *v;
+	json_t *wanted = json_object(), *item, *v, *last = NULL;
 	const char *key, *field;
 
 	json_object_foreach(d->items, key, item)
 	{
-		json_t *fields = json_array();
-
-		json_object_foreach(item, field, v)
-		{
-			if (t->key == NULL || strcmp(field, t->key) != 0)
-				json_array_append_new(fields, json_string(field));
+		if (!same_fields(t, item, last)) {
+			last = json_array();
+			json_object_foreach(item, field, v)
+			{
+				if (t->key == NULL || strcmp(field, t->key) != 0)
+					json_array_append_new(last, json_string(field));
+			}
+			json_object_set_new(wanted, key, last);
+		} else {
+			json_object_set(wanted, key, last);
 		}
-		json_object_set_new(wanted, key, fields);
 	}
 	return wanted;
 }
