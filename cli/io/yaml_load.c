@@ -32,10 +32,12 @@ struct loader {
 	struct msg_err *err;
 };
 
-/* What a node cost: how many JSON values it holds, and how many levels of containers. */
+/* What a node cost: how many JSON values it holds, and how many levels of containers; and its entry
+ * in the table of places (-1: only its path finds it). */
 struct node_info {
 	size_t nodes;
 	int height;
+	long entry;
 };
 
 static int parse_node(struct loader *ld, const yaml_event_t *ev, const char *path, int depth, json_t **out,
@@ -103,11 +105,18 @@ static int next_event(struct loader *ld, yaml_event_t *ev)
 	return 0;
 }
 
-static int record_pos(struct loader *ld, const char *path, yaml_mark_t m)
+/* A document's paths are unique, so each is appended without a lookup; only one that may have been
+ * cut to PATH_BUF can collide with another, and goes through yaml_pos_put. */
+static int record_pos(struct loader *ld, const char *path, yaml_mark_t m, long *entry)
 {
-	if (yaml_pos_put(ld->pos, path, (int)m.line + 1, (int)m.column + 1) != 0)
-		return nomem(ld);
-	return 0;
+	const int line = (int)m.line + 1, column = (int)m.column + 1;
+
+	*entry = -1;
+	if (strlen(path) < PATH_BUF - 1)
+		*entry = yaml_pos_append(ld->pos, path, line, column);
+	else if (yaml_pos_put(ld->pos, path, line, column) == 0)
+		return 0;
+	return *entry < 0 ? nomem(ld) : 0;
 }
 
 static int add_anchor(struct loader *ld, const char *name, json_t *v, const struct node_info *info)
@@ -259,7 +268,7 @@ static int scalar_value(struct loader *ld, const yaml_event_t *ev, const char *p
 static int check_key(struct loader *ld, const yaml_event_t *kev, const char *path, const json_t *obj)
 {
 	const char *key, *tag;
-	struct node_info one = {1, 0};
+	struct node_info one = {1, 0, -1};
 	char child[PATH_BUF];
 	int kline, kcol;
 	yaml_mark_t m = kev->start_mark;
@@ -298,9 +307,12 @@ static void add_child(struct node_info *info, const struct node_info *child)
 }
 
 /* A mapping member also keeps where its key stands. */
-static int record_key_pos(struct loader *ld, const char *path, yaml_mark_t m)
+static int record_key_pos(struct loader *ld, const char *path, long entry, yaml_mark_t m)
 {
-	yaml_pos_put_key(ld->pos, path, (int)m.line + 1, (int)m.column + 1);
+	if (entry >= 0)
+		yaml_pos_put_key_at(ld->pos, entry, (int)m.line + 1, (int)m.column + 1);
+	else
+		yaml_pos_put_key(ld->pos, path, (int)m.line + 1, (int)m.column + 1);
 	return 0;
 }
 
@@ -326,7 +338,7 @@ static int parse_mapping(struct loader *ld, const char *path, int depth, json_t 
 		jpath_key(child, sizeof(child), path, key);
 		if (next_event(ld, &vev) != 0 || parse_node(ld, &vev, child, depth, &val, &ci) != 0)
 			goto done;
-		if (record_key_pos(ld, child, kev.start_mark) != 0)
+		if (record_key_pos(ld, child, ci.entry, kev.start_mark) != 0)
 			goto done;
 		/* set_new takes val even when it fails */
 		if (json_object_set_new(obj, key, val) != 0) {
@@ -386,7 +398,7 @@ static int parse_node(struct loader *ld, const yaml_event_t *ev, const char *pat
 	info->nodes = 1;
 	info->height = 0;
 	/* For an alias this is the alias's place; what it copies falls back to it in yaml_pos_lookup. */
-	if (record_pos(ld, path, ev->start_mark) != 0)
+	if (record_pos(ld, path, ev->start_mark, &info->entry) != 0)
 		goto done;
 	switch (ev->type) {
 	case YAML_ALIAS_EVENT:

@@ -1,5 +1,7 @@
 /* The table of places (see yaml_pos.h): entries in the order they come, their paths in one arena, and
- * an open-addressing index of entry numbers, at most half full. */
+ * an open-addressing index of entry numbers, at most half full. The index is a cache, built when
+ * something is looked up: the loader only appends (yaml_pos_append), and a valid policy is never
+ * looked up, so it costs neither the index nor a probe per value. */
 #include "yaml_pos.h"
 
 #include <stdint.h>
@@ -17,6 +19,7 @@ struct yaml_pos {
 	size_t count, cap;
 	uint32_t *index; /* entry number + 1; 0: free */
 	size_t slots;	 /* a power of two */
+	size_t indexed;	 /* entries [0, indexed) are in the index and have their hash */
 	char *arena;
 	size_t used, size;
 };
@@ -65,34 +68,58 @@ static size_t slot_of(const struct yaml_pos *pos, const char *path, uint32_t has
 	return s;
 }
 
+static int catch_up(struct yaml_pos *pos);
+
 static const struct entry *find(const struct yaml_pos *pos, const char *path)
 {
 	size_t s;
 
-	if (pos == NULL || pos->slots == 0)
+	/* the table itself is never const; only its index is filled in here */
+	if (pos == NULL || catch_up((struct yaml_pos *)pos) != 0 || pos->slots == 0)
 		return NULL;
 	s = slot_of(pos, path, hash_of(path));
 	return pos->index[s] ? &pos->entries[pos->index[s] - 1] : NULL;
 }
 
-static int grow_index(struct yaml_pos *pos)
+static void index_entry(struct yaml_pos *pos, size_t i)
 {
-	size_t slots = pos->slots ? pos->slots * 2 : 64;
-	uint32_t *index = calloc(slots, sizeof(*index));
+	size_t s = pos->entries[i].hash & (pos->slots - 1);
 
-	if (index == NULL || slots > UINT32_MAX) {
-		free(index);
+	while (pos->index[s] != 0)
+		s = (s + 1) & (pos->slots - 1);
+	pos->index[s] = (uint32_t)(i + 1);
+}
+
+/* Makes room in the index for want entries: a new one, twice as big as needed, indexes [0, indexed). */
+static int grow_index(struct yaml_pos *pos, size_t want)
+{
+	size_t slots = pos->slots ? pos->slots : 64;
+	uint32_t *index;
+
+	if (want * 2 <= pos->slots)
+		return 0;
+	while (want * 2 > slots)
+		slots *= 2;
+	if (slots > UINT32_MAX || (index = calloc(slots, sizeof(*index))) == NULL)
 		return -1;
-	}
 	free(pos->index);
 	pos->index = index;
 	pos->slots = slots;
-	for (size_t i = 0; i < pos->count; i++) {
-		size_t s = pos->entries[i].hash & (slots - 1);
+	for (size_t i = 0; i < pos->indexed; i++)
+		index_entry(pos, i);
+	return 0;
+}
 
-		while (index[s] != 0)
-			s = (s + 1) & (slots - 1);
-		index[s] = (uint32_t)(i + 1);
+/* Indexes the entries appended since the last lookup. */
+static int catch_up(struct yaml_pos *pos)
+{
+	if (pos->indexed == pos->count)
+		return 0;
+	if (grow_index(pos, pos->count) != 0)
+		return -1;
+	for (; pos->indexed < pos->count; pos->indexed++) {
+		pos->entries[pos->indexed].hash = hash_of(pos->arena + pos->entries[pos->indexed].path);
+		index_entry(pos, pos->indexed);
 	}
 	return 0;
 }
@@ -113,30 +140,63 @@ static int reserve(void **buf, size_t *cap, size_t need, size_t unit)
 	return 0;
 }
 
+/* Adds an entry for path at the end, not indexed yet; its number, or -1 when out of memory. */
+static long add(struct yaml_pos *pos, const char *path)
+{
+	const size_t len = strlen(path) + 1;
+
+	if (pos->count >= UINT32_MAX / 2 ||
+	    reserve((void **)&pos->entries, &pos->cap, pos->count + 1, sizeof(*pos->entries)) != 0 ||
+	    reserve((void **)&pos->arena, &pos->size, pos->used + len, 1) != 0)
+		return -1;
+	memcpy(pos->arena + pos->used, path, len);
+	pos->entries[pos->count] = (struct entry){.path = pos->used};
+	pos->used += len;
+	return (long)pos->count++;
+}
+
 int yaml_pos_put(struct yaml_pos *pos, const char *path, int line, int column)
 {
 	const uint32_t hash = hash_of(path);
-	const size_t len = strlen(path) + 1;
 	struct entry *e;
 	size_t s;
 
-	if ((pos->count + 1) * 2 > pos->slots && grow_index(pos) != 0)
+	if (catch_up(pos) != 0 || grow_index(pos, pos->count + 1) != 0)
 		return -1;
 	s = slot_of(pos, path, hash);
 	if (pos->index[s] == 0) {
-		if (reserve((void **)&pos->entries, &pos->cap, pos->count + 1, sizeof(*pos->entries)) != 0 ||
-		    reserve((void **)&pos->arena, &pos->size, pos->used + len, 1) != 0)
+		if (add(pos, path) < 0)
 			return -1;
-		memcpy(pos->arena + pos->used, path, len);
-		pos->entries[pos->count] = (struct entry){.path = pos->used, .hash = hash};
-		pos->used += len;
-		pos->index[s] = (uint32_t)++pos->count;
+		pos->entries[pos->count - 1].hash = hash;
+		pos->index[s] = (uint32_t)pos->count;
+		pos->indexed = pos->count;
 	}
 	e = &pos->entries[pos->index[s] - 1];
 	e->line = line;
 	e->column = column;
 	e->key_line = e->key_column = 0;
 	return 0;
+}
+
+long yaml_pos_append(struct yaml_pos *pos, const char *path, int line, int column)
+{
+	long i = add(pos, path);
+
+	if (i >= 0) {
+		pos->entries[i].line = line;
+		pos->entries[i].column = column;
+	}
+	return i;
+}
+
+void yaml_pos_put_key_at(struct yaml_pos *pos, long entry, int line, int column)
+{
+	struct entry *e = entry >= 0 && (size_t)entry < pos->count ? &pos->entries[entry] : NULL;
+
+	if (e != NULL && e->key_line == 0) {
+		e->key_line = line;
+		e->key_column = column;
+	}
 }
 
 void yaml_pos_put_key(struct yaml_pos *pos, const char *path, int line, int column)

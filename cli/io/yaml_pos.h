@@ -19,6 +19,11 @@ size_t yaml_pos_count(const struct yaml_pos *pos);
 int yaml_pos_put(struct yaml_pos *pos, const char *path, int line, int column);
 /* Records where the key of the mapping member at path stands, if path has a place and no key's yet. */
 void yaml_pos_put_key(struct yaml_pos *pos, const char *path, int line, int column);
+/* For a loader that knows path is not in the table yet: records it without looking it up (the
+ * table is indexed on the first lookup). Returns the entry's number, or -1 when out of memory. */
+long yaml_pos_append(struct yaml_pos *pos, const char *path, int line, int column);
+/* yaml_pos_put_key for the entry numbered entry (yaml_pos_append's). */
+void yaml_pos_put_key_at(struct yaml_pos *pos, long entry, int line, int column);
 
 /* The place recorded for exactly path; false when there is none. */
 bool yaml_pos_find(const struct yaml_pos *pos, const char *path, int *line, int *column);
