@@ -53,7 +53,7 @@ static json_t *changed_fields(const struct resource_type *t, const json_t *want,
 
 static bool in(const json_t *set, const char *key)
 {
-	return set != NULL && json_object_get(set, key) != NULL;
+	return json_object_size(set) > 0 && json_object_get(set, key) != NULL;
 }
 
 static void append(json_t *changes, json_t *c, const char *reason)
@@ -63,10 +63,17 @@ static void append(json_t *changes, json_t *c, const char *reason)
 	json_array_append_new(changes, c);
 }
 
+/* The policy path of item key: looked up only for a change or a note, not for each item that matches. */
+static const char *path_of(const struct desired *d, const char *key)
+{
+	const char *path = d->paths ? json_string_value(json_object_get(d->paths, key)) : d->path;
+
+	return path != NULL ? path : d->path;
+}
+
 static void diff_one(const struct resource_type *t, const struct desired *d, const char *key,
 		     const json_t *want, const json_t *have, json_t *changes, json_t *notes)
 {
-	const char *path = d->paths ? json_string_value(json_object_get(d->paths, key)) : d->path;
 	const char *life = resource_field_with(t, FIELD_LIFECYCLE);
 	const json_t *active = life ? json_object_get(want, life) : NULL;
 	const bool want_active = json_is_object(want) && (active == NULL || json_is_true(active));
@@ -74,15 +81,14 @@ static void diff_one(const struct resource_type *t, const struct desired *d, con
 	char text[256];
 	json_t *fields, *c;
 
-	if (path == NULL)
-		path = d->path;
 	if (in(d->protect, key)) {
 		fields = have && json_is_object(want) ? changed_fields(t, want, have) : NULL;
 		if ((have == NULL && want_active) || fields != NULL ||
 		    (have != NULL && life != NULL && have_active != want_active)) {
 			snprintf(text, sizeof(text), "%s is protected (%s): not changed", t->name,
 				 d->protect_path);
-			json_array_append_new(notes, json_pack("{s:s,s:s}", "path", path, "message", text));
+			json_array_append_new(
+			    notes, json_pack("{s:s,s:s}", "path", path_of(d, key), "message", text));
 		}
 		json_decref(fields);
 		return;
@@ -91,7 +97,8 @@ static void diff_one(const struct resource_type *t, const struct desired *d, con
 		return;
 	if (json_is_null(want)) {
 		if (have != NULL)
-			append(changes, change_new(OP_DELETE, t->name, key, path), d->delete_reason);
+			append(changes, change_new(OP_DELETE, t->name, key, path_of(d, key)),
+			       d->delete_reason);
 		return;
 	}
 	if (have == NULL) {
@@ -102,7 +109,7 @@ static void diff_one(const struct resource_type *t, const struct desired *d, con
 		after = life ? json_deep_copy(want) : json_incref((json_t *)want);
 		if (life)
 			json_object_set_new(after, life, json_true());
-		c = change_new(OP_CREATE, t->name, key, path);
+		c = change_new(OP_CREATE, t->name, key, path_of(d, key));
 		json_object_set_new(c, "after", after);
 		json_array_append_new(changes, c);
 		return;
@@ -112,14 +119,14 @@ static void diff_one(const struct resource_type *t, const struct desired *d, con
 		 * (e-mail) on deactivation, and comparing them would never settle. */
 		snprintf(text, sizeof(text), "%s: false in the policy", life);
 		if (have_active)
-			append(changes, change_new(OP_DEACTIVATE, t->name, key, path), text);
+			append(changes, change_new(OP_DEACTIVATE, t->name, key, path_of(d, key)), text);
 		return;
 	}
 	if (!have_active)
-		json_array_append_new(changes, change_new(OP_REACTIVATE, t->name, key, path));
+		json_array_append_new(changes, change_new(OP_REACTIVATE, t->name, key, path_of(d, key)));
 	fields = changed_fields(t, want, have);
 	if (fields != NULL) {
-		c = change_new(OP_UPDATE, t->name, key, path);
+		c = change_new(OP_UPDATE, t->name, key, path_of(d, key));
 		json_object_set_new(c, "fields", fields);
 		json_array_append_new(changes, c);
 	}
