@@ -218,13 +218,16 @@ static int plain_value(struct loader *ld, const yaml_event_t *ev, const char *pa
 	const char *s = (const char *)ev->data.scalar.value;
 	char *end;
 
+	/* Most scalars are names and text: their first character rules out the words and numbers. */
+	const bool maybe_word = strchr("~nNtTfF", *s) != NULL;
+
 	if (strlen(s) != ev->data.scalar.length) {
 		*out = json_stringn(s, ev->data.scalar.length);
-	} else if (is_one_of(s, nulls)) {
+	} else if (maybe_word && is_one_of(s, nulls)) {
 		*out = json_null();
-	} else if (is_one_of(s, trues)) {
+	} else if (maybe_word && is_one_of(s, trues)) {
 		*out = json_true();
-	} else if (is_one_of(s, falses)) {
+	} else if (maybe_word && is_one_of(s, falses)) {
 		*out = json_false();
 	} else if (is_int(s)) {
 		long long v;
