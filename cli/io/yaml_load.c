@@ -40,8 +40,14 @@ struct node_info {
 	long entry;
 };
 
-static int parse_node(struct loader *ld, const yaml_event_t *ev, const char *path, int depth, json_t **out,
-		      struct node_info *info);
+/* The container a node is in: its entry in the table of places (-1: none) and its path's length. */
+struct parent {
+	long entry;
+	size_t len;
+};
+
+static int parse_node(struct loader *ld, const yaml_event_t *ev, const struct parent *up, const char *path,
+		      int depth, json_t **out, struct node_info *info);
 
 static int fail_at(struct loader *ld, yaml_mark_t m, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -105,15 +111,17 @@ static int next_event(struct loader *ld, yaml_event_t *ev)
 	return 0;
 }
 
-/* A document's paths are unique, so each is appended without a lookup; only one that may have been
- * cut to PATH_BUF can collide with another, and goes through yaml_pos_put. */
-static int record_pos(struct loader *ld, const char *path, yaml_mark_t m, long *entry)
+/* A document's paths are unique, so each is appended without a lookup, as what follows its
+ * container's path; only one that may have been cut to PATH_BUF can collide with another, and goes
+ * through yaml_pos_put whole. */
+static int record_pos(struct loader *ld, const struct parent *up, const char *path, yaml_mark_t m,
+		      long *entry)
 {
 	const int line = (int)m.line + 1, column = (int)m.column + 1;
 
 	*entry = -1;
-	if (strlen(path) < PATH_BUF - 1)
-		*entry = yaml_pos_append(ld->pos, path, line, column);
+	if (strlen(path) < PATH_BUF - 1 && (up->entry >= 0 || up->len == 0))
+		*entry = yaml_pos_append(ld->pos, up->entry, path + up->len, line, column);
 	else if (yaml_pos_put(ld->pos, path, line, column) == 0)
 		return 0;
 	return *entry < 0 ? nomem(ld) : 0;
@@ -321,6 +329,7 @@ static int record_key_pos(struct loader *ld, const char *path, long entry, yaml_
 
 static int parse_mapping(struct loader *ld, const char *path, int depth, json_t *obj, struct node_info *info)
 {
+	const struct parent up = {info->entry, strlen(path)};
 	yaml_event_t kev, vev;
 	struct node_info ci;
 	json_t *val = NULL;
@@ -339,7 +348,7 @@ static int parse_mapping(struct loader *ld, const char *path, int depth, json_t 
 			goto done;
 		key = (const char *)kev.data.scalar.value;
 		jpath_key(child, sizeof(child), path, key);
-		if (next_event(ld, &vev) != 0 || parse_node(ld, &vev, child, depth, &val, &ci) != 0)
+		if (next_event(ld, &vev) != 0 || parse_node(ld, &vev, &up, child, depth, &val, &ci) != 0)
 			goto done;
 		if (record_key_pos(ld, child, ci.entry, kev.start_mark) != 0)
 			goto done;
@@ -361,6 +370,7 @@ done:
 
 static int parse_sequence(struct loader *ld, const char *path, int depth, json_t *arr, struct node_info *info)
 {
+	const struct parent up = {info->entry, strlen(path)};
 	yaml_event_t ev;
 	struct node_info ci;
 	json_t *val = NULL;
@@ -374,7 +384,7 @@ static int parse_sequence(struct loader *ld, const char *path, int depth, json_t
 		if (ev.type == YAML_SEQUENCE_END_EVENT)
 			break;
 		jpath_index(child, sizeof(child), path, i);
-		if (parse_node(ld, &ev, child, depth, &val, &ci) != 0)
+		if (parse_node(ld, &ev, &up, child, depth, &val, &ci) != 0)
 			goto done;
 		if (json_array_append_new(arr, val) != 0) {
 			val = NULL;
@@ -390,9 +400,10 @@ done:
 	return ret;
 }
 
-/* Builds the value that starts with ev (borrowed) at path; depth counts the enclosing containers. */
-static int parse_node(struct loader *ld, const yaml_event_t *ev, const char *path, int depth, json_t **out,
-		      struct node_info *info)
+/* Builds the value that starts with ev (borrowed) at path, inside up; depth counts the enclosing
+ * containers. */
+static int parse_node(struct loader *ld, const yaml_event_t *ev, const struct parent *up, const char *path,
+		      int depth, json_t **out, struct node_info *info)
 {
 	const yaml_char_t *anchor = NULL, *tag = NULL;
 	json_t *v = NULL;
@@ -401,7 +412,7 @@ static int parse_node(struct loader *ld, const yaml_event_t *ev, const char *pat
 	info->nodes = 1;
 	info->height = 0;
 	/* For an alias this is the alias's place; what it copies falls back to it in yaml_pos_lookup. */
-	if (record_pos(ld, path, ev->start_mark, &info->entry) != 0)
+	if (record_pos(ld, up, path, ev->start_mark, &info->entry) != 0)
 		goto done;
 	switch (ev->type) {
 	case YAML_ALIAS_EVENT:
@@ -457,6 +468,7 @@ int yaml_load_string(const char *text, size_t len, const char *name, json_t **do
 {
 	struct loader ld;
 	yaml_event_t ev;
+	const struct parent no_parent = {-1, 0};
 	struct node_info info;
 	json_t *root = NULL;
 	int parser_ready = 0;
@@ -483,7 +495,7 @@ int yaml_load_string(const char *text, size_t len, const char *name, json_t **do
 		err_set(err, EXIT_DATAERR, "%s: empty document", ld.name);
 		goto done;
 	}
-	if (next_event(&ld, &ev) != 0 || parse_node(&ld, &ev, "", 0, &root, &info) != 0)
+	if (next_event(&ld, &ev) != 0 || parse_node(&ld, &ev, &no_parent, "", 0, &root, &info) != 0)
 		goto done;
 	if (next_event(&ld, &ev) != 0 || next_event(&ld, &ev) != 0) /* DOCUMENT-END, then what follows */
 		goto done;

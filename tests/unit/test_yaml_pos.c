@@ -79,8 +79,8 @@ static void test_appended_places(void **state)
 	long a, b;
 
 	(void)state;
-	a = yaml_pos_append(pos, "users", 3, 1);
-	b = yaml_pos_append(pos, "users.list", 4, 3);
+	a = yaml_pos_append(pos, -1, "users", 3, 1);
+	b = yaml_pos_append(pos, a, ".list", 4, 3);
 	assert_int_equal(a, 0);
 	assert_int_equal(b, 1);
 	yaml_pos_put_key_at(pos, b, 4, 1);
@@ -90,14 +90,18 @@ static void test_appended_places(void **state)
 	yaml_key_pos_lookup(pos, "users.list", &line, &col);
 	assert_int_equal(line, 4);
 	assert_int_equal(col, 1);
-	assert_int_equal(yaml_pos_append(pos, "users.list[0]", 5, 5), 2);
-	yaml_pos_lookup(pos, "users.list[0].id", &line, &col); /* appended after the first lookup */
+	assert_int_equal(yaml_pos_append(pos, b, "[0]", 5, 5), 2);
+	assert_int_equal(yaml_pos_append(pos, 7, "[1]", 5, 5), -1); /* no entry 7 to continue */
+	yaml_pos_lookup(pos, "users.list[0].id", &line, &col);	    /* appended after the first lookup */
 	assert_int_equal(line, 5);
 	assert_int_equal(yaml_pos_put(pos, "users", 7, 2), 0); /* moved, not added */
 	assert_int_equal(yaml_pos_count(pos), 3);
 	assert_true(yaml_pos_find(pos, "users", &line, &col));
 	assert_int_equal(line, 7);
 	assert_int_equal(col, 2);
+	assert_true(yaml_pos_find(pos, "users.list[0]", &line, &col));
+	assert_false(yaml_pos_find(pos, "users.list[0", &line, &col));
+	assert_false(yaml_pos_find(pos, "xusers.list[0]", &line, &col));
 	yaml_pos_free(pos);
 }
 
