@@ -67,7 +67,11 @@ static void drop_unmanaged_fields(const struct session *s, struct planned *p, js
 
 		if (f->flags & (FIELD_OBSERVED | FIELD_DIRECTIVE))
 			continue;
-		json_object_foreach(p->d.items, key, item) present |= json_object_get(item, f->name) != NULL;
+		json_object_foreach(p->d.items, key, item)
+		{
+			if ((present = json_object_get(item, f->name) != NULL))
+				break;
+		}
 		if (!present)
 			continue;
 		snprintf(path, sizeof(path), "%s[].%s", t->list, f->name);
