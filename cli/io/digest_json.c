@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "digest.h"
+#include "json_compact.h"
 
 #define BATCH 65536
 
@@ -37,6 +38,14 @@ static int put(const char *text, size_t len, void *data)
 	return 0;
 }
 
+/* The state digest's form has a faster writer of its own; any other goes through jansson. */
+static int dump(const json_t *value, size_t flags, struct sink *s)
+{
+	if (flags == (JSON_COMPACT | JSON_SORT_KEYS))
+		return json_compact_sorted_dump(value, put, s);
+	return json_dump_callback(value, put, s, flags);
+}
+
 char *digest_json_tagged(const json_t *value, size_t flags)
 {
 	struct sink *s = malloc(sizeof(*s));
@@ -49,8 +58,8 @@ char *digest_json_tagged(const json_t *value, size_t flags)
 		return NULL;
 	}
 	s->used = 0;
-	if (!EVP_DigestInit_ex(s->md, EVP_sha256(), NULL) || json_dump_callback(value, put, s, flags) != 0 ||
-	    flush(s) != 0 || !EVP_DigestFinal_ex(s->md, md, &n) || n != DIGEST_SHA256_HEX / 2)
+	if (!EVP_DigestInit_ex(s->md, EVP_sha256(), NULL) || dump(value, flags, s) != 0 || flush(s) != 0 ||
+	    !EVP_DigestFinal_ex(s->md, md, &n) || n != DIGEST_SHA256_HEX / 2)
 		goto done;
 	text = digest_tag(md);
 done:
