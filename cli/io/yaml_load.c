@@ -26,6 +26,7 @@ struct loader {
 	const char *name;
 	const char *text; /* for turning reader-error byte offsets into line:column */
 	size_t len;
+	FILE *file; /* or, when the parser reads a file itself, the file to count them in */
 	struct yaml_pos *pos;
 	json_t *anchors;    /* name -> [value, nodes, height]; a later anchor replaces an earlier one */
 	size_t alias_nodes; /* nodes copied so far through aliases */
@@ -81,12 +82,20 @@ static int syntax_error(struct loader *ld)
 
 	if (p->error == YAML_MEMORY_ERROR)
 		return nomem(ld);
+	if (p->error == YAML_READER_ERROR && ld->file != NULL && ferror(ld->file))
+		return err_set(ld->err, EXIT_NOINPUT, "%s: %s", ld->name, strerror(errno));
 	if (p->error == YAML_READER_ERROR) {
 		/* The reader only knows a byte offset; count lines ourselves (column in bytes). */
 		size_t line = 0, col = 0;
-		for (size_t i = 0; i < p->problem_offset && i < ld->len; i++) {
+		int c = 0;
+
+		if (ld->file != NULL && fseek(ld->file, 0, SEEK_SET) != 0)
+			ld->file = NULL;
+		for (size_t i = 0; i < p->problem_offset; i++) {
+			if (ld->file != NULL ? (c = getc(ld->file)) == EOF : i >= ld->len)
+				break;
 			col++;
-			if (ld->text[i] == '\n') {
+			if ((ld->file != NULL ? c : ld->text[i]) == '\n') {
 				line++;
 				col = 0;
 			}
@@ -463,59 +472,88 @@ done:
 	return ret;
 }
 
-int yaml_load_string(const char *text, size_t len, const char *name, json_t **doc, struct yaml_pos **pos,
-		     struct msg_err *err)
+/* Reads the document from the parser, its input set; ld is freed either way. */
+static int load(struct loader *ld, json_t **doc, struct yaml_pos **pos)
 {
-	struct loader ld;
 	yaml_event_t ev;
 	const struct parent no_parent = {-1, 0};
 	struct node_info info;
 	json_t *root = NULL;
-	int parser_ready = 0;
 	int ret = -1;
 
-	memset(&ld, 0, sizeof(ld));
 	memset(&ev, 0, sizeof(ev));
-	ld.name = name ? name : "<input>";
-	ld.text = text ? text : "";
-	ld.len = text ? len : 0;
-	ld.err = err;
-	ld.pos = yaml_pos_new();
-	ld.anchors = json_object();
-	if (ld.pos == NULL || ld.anchors == NULL || !yaml_parser_initialize(&ld.parser)) {
-		nomem(&ld);
-		goto done;
-	}
-	parser_ready = 1;
-	yaml_parser_set_input_string(&ld.parser, (const unsigned char *)ld.text, ld.len);
-
-	if (next_event(&ld, &ev) != 0 || next_event(&ld, &ev) != 0) /* STREAM-START, then the document */
+	if (next_event(ld, &ev) != 0 || next_event(ld, &ev) != 0) /* STREAM-START, then the document */
 		goto done;
 	if (ev.type == YAML_STREAM_END_EVENT) {
-		err_set(err, EXIT_DATAERR, "%s: empty document", ld.name);
+		err_set(ld->err, EXIT_DATAERR, "%s: empty document", ld->name);
 		goto done;
 	}
-	if (next_event(&ld, &ev) != 0 || parse_node(&ld, &ev, &no_parent, "", 0, &root, &info) != 0)
+	if (next_event(ld, &ev) != 0 || parse_node(ld, &ev, &no_parent, "", 0, &root, &info) != 0)
 		goto done;
-	if (next_event(&ld, &ev) != 0 || next_event(&ld, &ev) != 0) /* DOCUMENT-END, then what follows */
+	if (next_event(ld, &ev) != 0 || next_event(ld, &ev) != 0) /* DOCUMENT-END, then what follows */
 		goto done;
 	if (ev.type == YAML_DOCUMENT_START_EVENT) {
-		fail_at(&ld, ev.start_mark, "more than one YAML document; msgadm reads one policy per file");
+		fail_at(ld, ev.start_mark, "more than one YAML document; msgadm reads one policy per file");
 		goto done;
 	}
 	*doc = root;
 	root = NULL;
-	*pos = ld.pos;
-	ld.pos = NULL;
+	*pos = ld->pos;
+	ld->pos = NULL;
 	ret = 0;
 done:
 	yaml_event_delete(&ev);
-	if (parser_ready)
-		yaml_parser_delete(&ld.parser);
+	yaml_parser_delete(&ld->parser);
 	json_decref(root);
-	yaml_pos_free(ld.pos);
-	json_decref(ld.anchors);
+	yaml_pos_free(ld->pos);
+	json_decref(ld->anchors);
 	return ret;
+}
+
+/* Sets ld up for a document called name; -1 (ld needing nothing freed) when out of memory. */
+static int loader_init(struct loader *ld, const char *name, struct msg_err *err)
+{
+	memset(ld, 0, sizeof(*ld));
+	ld->name = name ? name : "<input>";
+	ld->text = "";
+	ld->err = err;
+	ld->pos = yaml_pos_new();
+	ld->anchors = json_object();
+	if (ld->pos == NULL || ld->anchors == NULL || !yaml_parser_initialize(&ld->parser)) {
+		yaml_pos_free(ld->pos);
+		json_decref(ld->anchors);
+		return nomem(ld);
+	}
+	return 0;
+}
+
+int yaml_load_string(const char *text, size_t len, const char *name, json_t **doc, struct yaml_pos **pos,
+		     struct msg_err *err)
+{
+	struct loader ld;
+
+	if (loader_init(&ld, name, err) != 0)
+		return -1;
+	ld.text = text ? text : "";
+	ld.len = text ? len : 0;
+	yaml_parser_set_input_string(&ld.parser, (const unsigned char *)ld.text, ld.len);
+	return load(&ld, doc, pos);
+}
+
+/* A regular file is read by the parser as it goes, not into a buffer of its size first: a policy of
+ * 100,000 users is 9 MB, all of it held beside the document it becomes. */
+static int load_regular_file(FILE *f, off_t size, const char *name, json_t **doc, struct yaml_pos **pos,
+			     struct msg_err *err)
+{
+	struct loader ld;
+
+	if (size > (off_t)YAML_FILE_LIMIT)
+		return err_set(err, EXIT_DATAERR, "%s: file too large (limit 16 MiB)", name);
+	if (loader_init(&ld, name, err) != 0)
+		return -1;
+	ld.file = f;
+	yaml_parser_set_input_file(&ld.parser, f);
+	return load(&ld, doc, pos);
 }
 
 int yaml_load_stream(FILE *f, const char *name, json_t **doc, struct yaml_pos **pos, struct msg_err *err)
@@ -525,15 +563,8 @@ int yaml_load_stream(FILE *f, const char *name, json_t **doc, struct yaml_pos **
 	struct stat st;
 	int ret = -1;
 
-	/* A regular file's buffer has its size (and a byte for EOF) from the start: doubling made a
-	 * policy of 9 MB a buffer of 16. */
-	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-		cap = (size_t)st.st_size < YAML_FILE_LIMIT ? (size_t)st.st_size + 1 : YAML_FILE_LIMIT + 1;
-		if ((buf = malloc(cap)) == NULL) {
-			err_set(err, EXIT_FAILURE_, "%s: out of memory", name);
-			goto done;
-		}
-	}
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 && ftell(f) == 0)
+		return load_regular_file(f, st.st_size, name, doc, pos, err);
 	/* Grow as needed and read one byte past the limit, so "at the limit" and "over it" differ. */
 	while (!feof(f) && !ferror(f) && len <= YAML_FILE_LIMIT) {
 		if (len == cap) {
