@@ -99,13 +99,15 @@ done:
 	return rc;
 }
 
-/* Whether fields (a details entry) names the e-mail address. */
-static int names_email(const json_t *fields)
+/* The list API lacks threepids: fetch e-mail per user, only where details asks for it. */
+static int wants_email(const json_t *details, const char *id)
 {
 	json_t *f;
 	size_t i;
 
-	json_array_foreach(fields, i, f)
+	if (json_is_true(details))
+		return 1;
+	json_array_foreach(json_object_get(details, id), i, f)
 	{
 		if (strcmp(json_string_value(f), "email") == 0)
 			return 1;
@@ -113,39 +115,14 @@ static int names_email(const json_t *fields)
 	return 0;
 }
 
-/* The list API lacks threepids: fetch e-mail per user, only where details asks for it. */
-static int wants_email(const json_t *details, const char *id)
-{
-	return json_is_true(details) || names_email(json_object_get(details, id));
-}
-
-/* How many of users details asks the e-mail address of: counted from details, so that a policy
- * setting none costs no lookup per user. */
-static long emails_wanted(const json_t *details, const json_t *users)
-{
-	const char *id;
-	json_t *fields;
-	long n = 0;
-
-	if (json_is_true(details))
-		return (long)json_object_size(users);
-	json_object_foreach((json_t *)details, id, fields)
-	{
-		if (names_email(fields) && json_object_get(users, id) != NULL)
-			n++;
-	}
-	return n;
-}
-
 static int fill_details(struct session *s, const json_t *details, json_t *users, struct msg_err *err)
 {
 	const char *id;
 	json_t *u, *full = NULL;
-	long n = emails_wanted(details, users), done = 0;
+	long n = 0, done = 0;
 
+	json_object_foreach(users, id, u) n += wants_email(details, id);
 	session_progress(s, "e-mail addresses", 0, n);
-	if (n == 0)
-		return 0;
 	json_object_foreach(users, id, u)
 	{
 		if (!wants_email(details, id))
