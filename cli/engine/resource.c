@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "driver.h"
+#include "io/jpath.h"
 
 static const struct {
 	const char *name, *gerund;
@@ -269,7 +270,7 @@ int resource_expand_list(const struct resource_type *t, const struct session *s,
 
 		if (key == NULL)
 			continue; /* the schema requires it: only a hand-made policy lacks it */
-		snprintf(path, sizeof(path), "%s[%zu]", t->list, i);
+		jpath_index(path, sizeof(path), t->list, i);
 		json_object_set(out->items, key, (json_t *)item); /* shared: see desired_take_field */
 		json_object_set_new(out->paths, key, json_string(path));
 	}

@@ -6,6 +6,7 @@
 #include "base/exitcode.h"
 #include "driver.h"
 #include "io/document.h"
+#include "io/jpath.h"
 #include "policy.h"
 #include "resource.h"
 
@@ -60,7 +61,7 @@ static int expand_users(const struct resource_type *t, const struct session *s, 
 
 		if (key == NULL)
 			continue; /* the schema requires it: only a hand-made policy lacks it */
-		snprintf(path, sizeof(path), "%s[%zu]", t->list, i);
+		jpath_index(path, sizeof(path), t->list, i);
 		json_object_set_new(out->paths, key, json_string(path));
 		if (!json_is_true(json_object_get(u, "delete"))) {
 			item = json_incref(u); /* shared with the policy: see desired_take_field */
