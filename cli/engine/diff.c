@@ -64,9 +64,9 @@ static void append(json_t *changes, json_t *c, const char *reason)
 }
 
 /* The policy path of item key: looked up only for a change or a note, not for each item that matches. */
-static const char *path_of(const struct desired *d, const char *key)
+static const char *path_of(const struct resource_type *t, const struct desired *d, const char *key)
 {
-	const char *path = d->paths ? json_string_value(json_object_get(d->paths, key)) : d->path;
+	const char *path = desired_path(t, d, key);
 
 	return path != NULL ? path : d->path;
 }
@@ -88,7 +88,7 @@ static void diff_one(const struct resource_type *t, const struct desired *d, con
 			snprintf(text, sizeof(text), "%s is protected (%s): not changed", t->name,
 				 d->protect_path);
 			json_array_append_new(
-			    notes, json_pack("{s:s,s:s}", "path", path_of(d, key), "message", text));
+			    notes, json_pack("{s:s,s:s}", "path", path_of(t, d, key), "message", text));
 		}
 		json_decref(fields);
 		return;
@@ -97,7 +97,7 @@ static void diff_one(const struct resource_type *t, const struct desired *d, con
 		return;
 	if (json_is_null(want)) {
 		if (have != NULL)
-			append(changes, change_new(OP_DELETE, t->name, key, path_of(d, key)),
+			append(changes, change_new(OP_DELETE, t->name, key, path_of(t, d, key)),
 			       d->delete_reason);
 		return;
 	}
@@ -109,7 +109,7 @@ static void diff_one(const struct resource_type *t, const struct desired *d, con
 		after = life ? json_deep_copy(want) : json_incref((json_t *)want);
 		if (life)
 			json_object_set_new(after, life, json_true());
-		c = change_new(OP_CREATE, t->name, key, path_of(d, key));
+		c = change_new(OP_CREATE, t->name, key, path_of(t, d, key));
 		json_object_set_new(c, "after", after);
 		json_array_append_new(changes, c);
 		return;
@@ -119,14 +119,14 @@ static void diff_one(const struct resource_type *t, const struct desired *d, con
 		 * (e-mail) on deactivation, and comparing them would never settle. */
 		snprintf(text, sizeof(text), "%s: false in the policy", life);
 		if (have_active)
-			append(changes, change_new(OP_DEACTIVATE, t->name, key, path_of(d, key)), text);
+			append(changes, change_new(OP_DEACTIVATE, t->name, key, path_of(t, d, key)), text);
 		return;
 	}
 	if (!have_active)
-		json_array_append_new(changes, change_new(OP_REACTIVATE, t->name, key, path_of(d, key)));
+		json_array_append_new(changes, change_new(OP_REACTIVATE, t->name, key, path_of(t, d, key)));
 	fields = changed_fields(t, want, have);
 	if (fields != NULL) {
-		c = change_new(OP_UPDATE, t->name, key, path_of(d, key));
+		c = change_new(OP_UPDATE, t->name, key, path_of(t, d, key));
 		json_object_set_new(c, "fields", fields);
 		json_array_append_new(changes, c);
 	}

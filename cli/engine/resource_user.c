@@ -48,7 +48,7 @@ static int expand_users(const struct resource_type *t, const struct session *s, 
 	size_t i;
 
 	(void)err;
-	out->paths = json_object();
+	out->listed = json_object_get(users, "list");
 	out->protect = json_object();
 	out->leave = json_object();
 	out->protect_path = "users.protect";
@@ -61,11 +61,10 @@ static int expand_users(const struct resource_type *t, const struct session *s, 
 
 		if (key == NULL)
 			continue; /* the schema requires it: only a hand-made policy lacks it */
-		jpath_index(path, sizeof(path), t->list, i);
-		json_object_set_new(out->paths, key, json_string(path));
 		if (!json_is_true(json_object_get(u, "delete"))) {
 			item = json_incref(u); /* shared with the policy: see desired_take_field */
 		} else if (!deletable) {
+			jpath_index(path, sizeof(path), t->list, i);
 			leave_undeletable(s, key, path, note, notes);
 			item = json_deep_copy(u);
 			json_object_del(item, "delete");
