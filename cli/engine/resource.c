@@ -208,11 +208,16 @@ bool resource_field_is(const struct resource_type *t, const char *name, unsigned
 	return f != NULL && (f->flags & flag) != 0;
 }
 
+bool resource_field_compared(const struct resource_field *f)
+{
+	return !(f->flags & (FIELD_OBSERVED | FIELD_LIFECYCLE | FIELD_DIRECTIVE));
+}
+
 bool resource_compared(const struct resource_type *t, const char *name)
 {
 	const struct resource_field *f = resource_field(t, name);
 
-	return f != NULL && !(f->flags & (FIELD_OBSERVED | FIELD_LIFECYCLE | FIELD_DIRECTIVE));
+	return f != NULL && resource_field_compared(f);
 }
 
 const char *resource_field_with(const struct resource_type *t, unsigned flag)

@@ -155,6 +155,8 @@ const struct resource_type *resource_named(const struct driver *d, const char *n
 const struct resource_field *resource_field(const struct resource_type *t, const char *name);
 /* Whether field name of t is compared by the diff: not the key, observed, lifecycle or a directive. */
 bool resource_compared(const struct resource_type *t, const char *name);
+/* The same for a field at hand, without looking it up by name. */
+bool resource_field_compared(const struct resource_field *f);
 bool resource_field_is(const struct resource_type *t, const char *name, unsigned flag);
 /* The field of t flagged flag, or NULL. */
 const char *resource_field_with(const struct resource_type *t, unsigned flag);
