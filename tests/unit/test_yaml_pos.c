@@ -74,8 +74,11 @@ static void test_key_places(void **state)
 /* Appended places are found once something is looked up, and a put of one of them moves it. */
 static void test_appended_places(void **state)
 {
+	static const char *const whole[] = {"users", "users.list", "users.list[0]"};
 	struct yaml_pos *pos = yaml_pos_new();
-	int line = 0, col = 0;
+	int line = 0, col = 0, kline, kcol;
+	const char *path;
+	size_t i = 0, n = 0;
 	long a, b;
 
 	(void)state;
@@ -102,6 +105,12 @@ static void test_appended_places(void **state)
 	assert_true(yaml_pos_find(pos, "users.list[0]", &line, &col));
 	assert_false(yaml_pos_find(pos, "users.list[0", &line, &col));
 	assert_false(yaml_pos_find(pos, "xusers.list[0]", &line, &col));
+	/* iteration gives each whole path, in the order of the appends */
+	while (yaml_pos_next(pos, &i, &path, &line, &col, &kline, &kcol)) {
+		assert_true(n < 3);
+		assert_string_equal(path, whole[n++]);
+	}
+	assert_int_equal(n, 3);
 	yaml_pos_free(pos);
 }
 
