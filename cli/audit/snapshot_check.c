@@ -169,7 +169,7 @@ static void drop_unreadable_fields(const struct driver *d, const struct resource
 		json_object_foreach(want->items, key, item)
 		{
 			json_t *value = json_object_get(item, f->name);
-			const char *path = json_string_value(json_object_get(want->paths, key));
+			const char *path = desired_path(t, want, key);
 
 			if (value == NULL)
 				continue;

@@ -2,22 +2,19 @@
 #include "plan.h"
 
 #include <openssl/evp.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/exitcode.h"
 #include "diff.h"
-#include "io/digest.h"
+#include "io/digest_json.h"
 #include "io/document.h"
 #include "safety.h"
 
 char *state_digest(const json_t *actual)
 {
-	char *text = json_dumps(actual, JSON_COMPACT | JSON_SORT_KEYS);
-	char *digest = text ? digest_sha256_tagged(text, strlen(text)) : NULL;
-
-	free(text);
-	return digest;
+	return digest_json_tagged(actual, JSON_COMPACT | JSON_SORT_KEYS);
 }
 
 static void add_note(json_t *notes, const struct driver *d, const char *path, enum capability_level level,
@@ -56,23 +53,63 @@ static enum capability_level field_capability(const struct session *s, const str
 	return session_capability(s, driver_lists_capability(s->driver, path) ? path : t->capability, note);
 }
 
+/* Which of t's first 64 fields (bit n: t->fields[n]) some item holds: one pass over the items' own
+ * members, not a lookup of each field in each of 100,000 items. */
+static uint64_t fields_present(const struct resource_type *t, const json_t *items)
+{
+	uint64_t present = 0, all = 0;
+	const char *key, *name;
+	json_t *item, *v;
+	size_t n = 0;
+
+	for (const struct resource_field *f = t->fields; f && f->name && n < 64; f++, n++)
+		all |= (uint64_t)1 << n;
+	json_object_foreach((json_t *)items, key, item)
+	{
+		json_object_foreach(item, name, v)
+		{
+			n = 0;
+			for (const struct resource_field *f = t->fields; f && f->name && n < 64; f++, n++)
+				if (strcmp(f->name, name) == 0)
+					present |= (uint64_t)1 << n;
+		}
+		if (present == all)
+			break;
+	}
+	return present;
+}
+
+/* Whether some item holds field: for a type of more than 64 fields, beyond those. */
+static bool held_by_some(const json_t *items, const char *field)
+{
+	const char *key;
+	json_t *item;
+
+	json_object_foreach((json_t *)items, key, item)
+	{
+		if (json_object_get(item, field) != NULL)
+			return true;
+	}
+	return false;
+}
+
 /* Fields of t's desired items the driver does not manage are taken out (so the diff never touches
  * them) and reported, each once. */
 static void drop_unmanaged_fields(const struct session *s, struct planned *p, json_t *notes)
 {
 	const struct resource_type *t = p->t;
+	const uint64_t present = fields_present(t, p->d.items);
 	char path[128];
+	size_t n = 0;
 
-	for (const struct resource_field *f = t->fields; f && f->name; f++) {
+	for (const struct resource_field *f = t->fields; f && f->name; f++, n++) {
 		enum capability_level level;
 		const char *note = NULL, *key;
-		bool present = false;
 		json_t *item;
 
 		if (f->flags & (FIELD_OBSERVED | FIELD_DIRECTIVE))
 			continue;
-		json_object_foreach(p->d.items, key, item) present |= json_object_get(item, f->name) != NULL;
-		if (!present)
+		if (!(n < 64 ? (present >> n) & 1 : held_by_some(p->d.items, f->name)))
 			continue;
 		snprintf(path, sizeof(path), "%s[].%s", t->list, f->name);
 		level = field_capability(s, t, path, &note);

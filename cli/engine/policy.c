@@ -5,6 +5,7 @@
 
 #include "io/document.h"
 #include "base/exitcode.h"
+#include "first_seen.h"
 #include "resource.h"
 #include "io/schema.h"
 #include "io/yaml_load.h"
@@ -13,41 +14,34 @@
 static int check_unique(const struct policy *p, const json_t *list, const char *list_path, const char *key,
 			const char *what, struct msg_err *err)
 {
-	json_t *seen = json_object();
+	struct first_seen *seen = first_seen_new(json_array_size(list));
 	json_t *item;
 	char path[256];
 	size_t i;
 	int rc = 0;
 
+	if (seen == NULL)
+		return err_set(err, EXIT_FAILURE_, "out of memory");
 	json_array_foreach(list, i, item)
 	{
 		const char *k = json_string_value(json_object_get(item, key));
-		json_t *first;
+		char first_path[256];
+		size_t first;
+		int line, col;
 
-		if (k == NULL)
+		if (k == NULL || (first = first_seen_at(seen, k, i)) == i)
 			continue;
-		first = json_object_get(seen, k);
-		if (first != NULL) {
-			int line, col;
-			char first_path[256];
-
-			snprintf(first_path, sizeof(first_path), "%s[%lld].%s", list_path,
-				 (long long)json_integer_value(first), key);
-			yaml_pos_lookup(p->pos, first_path, &line, &col);
-			snprintf(path, sizeof(path), "%s[%zu].%s", list_path, i, key);
-			if (line > 0)
-				document_problem(err, p->file, p->pos, path,
-						 "%s '%s' is listed twice (first at %d:%d)", what, k, line,
-						 col);
-			else
-				document_problem(err, p->file, p->pos, path, "%s '%s' is listed twice", what,
-						 k);
-			rc = -1;
-			continue;
-		}
-		json_object_set_new(seen, k, json_integer((json_int_t)i));
+		snprintf(first_path, sizeof(first_path), "%s[%zu].%s", list_path, first, key);
+		yaml_pos_lookup(p->pos, first_path, &line, &col);
+		snprintf(path, sizeof(path), "%s[%zu].%s", list_path, i, key);
+		if (line > 0)
+			document_problem(err, p->file, p->pos, path,
+					 "%s '%s' is listed twice (first at %d:%d)", what, k, line, col);
+		else
+			document_problem(err, p->file, p->pos, path, "%s '%s' is listed twice", what, k);
+		rc = -1;
 	}
-	json_decref(seen);
+	first_seen_free(seen);
 	return rc;
 }
 

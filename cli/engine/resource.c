@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "driver.h"
+#include "io/jpath.h"
 
 static const struct {
 	const char *name, *gerund;
@@ -118,6 +119,31 @@ void desired_take_field(struct desired *d, const char *key, const char *field)
 	json_object_set_new(d->items, key, copy);
 }
 
+const char *desired_path(const struct resource_type *t, const struct desired *d, const char *key)
+{
+	/* the paths are a cache of listed: made here, freed with the rest by desired_clear */
+	struct desired *cache = (struct desired *)d;
+	const json_t *item;
+	char path[128];
+	size_t i;
+
+	if (d->listed == NULL)
+		return NULL;
+	if (d->paths == NULL) {
+		cache->paths = json_object();
+		json_array_foreach(d->listed, i, item)
+		{
+			const char *k = json_string_value(json_object_get(item, t->key));
+
+			if (k == NULL)
+				continue; /* as expand skipped it */
+			jpath_index(path, sizeof(path), t->list, i);
+			json_object_set_new(cache->paths, k, json_string(path));
+		}
+	}
+	return json_string_value(json_object_get(d->paths, key));
+}
+
 void desired_clear(struct desired *d)
 {
 	json_decref(d->items);
@@ -183,11 +209,16 @@ bool resource_field_is(const struct resource_type *t, const char *name, unsigned
 	return f != NULL && (f->flags & flag) != 0;
 }
 
+bool resource_field_compared(const struct resource_field *f)
+{
+	return !(f->flags & (FIELD_OBSERVED | FIELD_LIFECYCLE | FIELD_DIRECTIVE));
+}
+
 bool resource_compared(const struct resource_type *t, const char *name)
 {
 	const struct resource_field *f = resource_field(t, name);
 
-	return f != NULL && !(f->flags & (FIELD_OBSERVED | FIELD_LIFECYCLE | FIELD_DIRECTIVE));
+	return f != NULL && resource_field_compared(f);
 }
 
 const char *resource_field_with(const struct resource_type *t, unsigned flag)
@@ -257,22 +288,19 @@ int resource_expand_list(const struct resource_type *t, const struct session *s,
 			 struct desired *out, json_t *notes, struct msg_err *err)
 {
 	const json_t *item;
-	char path[128];
 	size_t i;
 
 	(void)s;
 	(void)notes;
 	(void)err;
-	out->paths = json_object();
+	out->listed = section;
 	json_array_foreach(section, i, item)
 	{
 		const char *key = json_string_value(json_object_get(item, t->key));
 
 		if (key == NULL)
 			continue; /* the schema requires it: only a hand-made policy lacks it */
-		snprintf(path, sizeof(path), "%s[%zu]", t->list, i);
 		json_object_set(out->items, key, (json_t *)item); /* shared: see desired_take_field */
-		json_object_set_new(out->paths, key, json_string(path));
 	}
 	out->unlisted = OP_DELETE;
 	snprintf(out->unlisted_reason, sizeof(out->unlisted_reason), "not in %s", t->list);

@@ -86,7 +86,10 @@ enum resource_flag {
 struct desired {
 	json_t *
 	    items; /* {key: item}, or {key: null}: must not exist; items may be the policy's own: read them */
-	json_t *paths;	 /* {key: policy path of its entry}; NULL: every item's path is the section's */
+	/* The policy's list the items came from (borrowed), or NULL: every item's path is the
+	 * section's. Their paths are looked up through desired_path. */
+	const json_t *listed;
+	json_t *paths;	 /* {key: policy path of its entry}, made from listed when first needed */
 	json_t *protect; /* {key: true}: never changed (a note says so when the server differs), or NULL */
 	json_t *leave;	 /* {key: true}: named by the policy, left as they are (noted already), or NULL */
 	const char *protect_path; /* where protect comes from, for that note: "users.protect" */
@@ -105,6 +108,9 @@ void desired_init(struct desired *d, const char *path);
  * what it changes), so this replaces the item with a copy without the field. */
 void desired_take_field(struct desired *d, const char *key, const char *field);
 void desired_clear(struct desired *d);
+/* The policy path of item key's entry ("users.list[2]"), or NULL when it has none of its own. The
+ * paths are made on the first call: a plan with nothing to change never needs them. */
+const char *desired_path(const struct resource_type *t, const struct desired *d, const char *key);
 
 struct resource_type {
 	const char *name;    /* "user": the type of its changes, completion's hint for its keys */
@@ -152,6 +158,8 @@ const struct resource_type *resource_named(const struct driver *d, const char *n
 const struct resource_field *resource_field(const struct resource_type *t, const char *name);
 /* Whether field name of t is compared by the diff: not the key, observed, lifecycle or a directive. */
 bool resource_compared(const struct resource_type *t, const char *name);
+/* The same for a field at hand, without looking it up by name. */
+bool resource_field_compared(const struct resource_field *f);
 bool resource_field_is(const struct resource_type *t, const char *name, unsigned flag);
 /* The field of t flagged flag, or NULL. */
 const char *resource_field_with(const struct resource_type *t, unsigned flag);

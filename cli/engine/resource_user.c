@@ -6,6 +6,7 @@
 #include "base/exitcode.h"
 #include "driver.h"
 #include "io/document.h"
+#include "io/jpath.h"
 #include "policy.h"
 #include "resource.h"
 
@@ -50,6 +51,9 @@ static int expand_directory(const struct session *s, const json_t *spec, struct 
 		return err_set(err, EXIT_FAILURE_, "users.directory: this command reads no directory");
 	if (s->directory->read(s->directory, s, spec, &answer, err) != 0)
 		return -1;
+	/* the directory's users have no entry of their own in the policy: their changes name the
+	 * section, as do those of the accounts it no longer names */
+	out->path = "users.directory";
 	json_object_foreach(json_object_get(answer, "users"), id, u)
 	{
 		json_t *item = json_deep_copy(u);
@@ -57,7 +61,6 @@ static int expand_directory(const struct session *s, const json_t *spec, struct 
 		json_object_del(item, "dn");
 		json_object_del(item, "anchor");
 		json_object_set_new(out->items, id, item);
-		json_object_set_new(out->paths, id, json_string("users.directory"));
 	}
 	json_array_foreach(json_object_get(answer, "left_out"), i, l)
 	{
@@ -88,7 +91,7 @@ static int expand_users(const struct resource_type *t, const struct session *s, 
 	char path[64];
 	size_t i;
 
-	out->paths = json_object();
+	out->listed = json_object_get(users, "list");
 	out->protect = json_object();
 	out->leave = json_object();
 	out->protect_path = "users.protect";
@@ -113,14 +116,13 @@ static int expand_users(const struct resource_type *t, const struct session *s, 
 
 		if (key == NULL)
 			continue; /* the schema requires it: only a hand-made policy lacks it */
-		snprintf(path, sizeof(path), "%s[%zu]", t->list, i);
-		json_object_set_new(out->paths, key, json_string(path));
 		if (!json_is_true(json_object_get(u, "delete")) && json_object_get(out->items, key) != NULL) {
 			item = json_deep_copy(json_object_get(out->items, key)); /* the directory's, */
-			json_object_update(item, u); /* the list's fields over it */
+			json_object_update(item, u);				   /* the list's fields over it */
 		} else if (!json_is_true(json_object_get(u, "delete"))) {
 			item = json_incref(u); /* shared with the policy: see desired_take_field */
 		} else if (!deletable) {
+			jpath_index(path, sizeof(path), t->list, i);
 			leave_undeletable(s, key, path, note, notes);
 			item = json_deep_copy(u);
 			json_object_del(item, "delete");

@@ -34,23 +34,28 @@ static bool active(const struct resource_type *t, const json_t *item)
 	return life == NULL || json_is_true(json_object_get(item, life));
 }
 
-/* Active admins once the changes are applied. The acting account is one (it reads and writes through
- * the admin API) even where the server does not say so: some keep their admins elsewhere. */
-static size_t admins_after(const struct resource_type *t, const json_t *items, const json_t *changes,
-			   const char *acting)
+/* Whether item u (key) is an active admin now. The acting account is one (it reads and writes
+ * through the admin API) even where the server does not say so: some keep their admins elsewhere. */
+static bool admin_now(const struct resource_type *t, const char *key, const json_t *u, const char *acting)
 {
 	const char *admin = resource_field_with(t, FIELD_ADMIN);
-	json_t *admins = json_object();
-	const char *key;
-	json_t *u, *c;
-	size_t i, n;
 
-	json_object_foreach((json_t *)items, key, u)
-	{
-		if ((json_is_true(json_object_get(u, admin)) || (acting && strcmp(key, acting) == 0)) &&
-		    active(t, u))
-			json_object_set_new(admins, key, json_true());
-	}
+	return u != NULL &&
+	       (json_is_true(json_object_get(u, admin)) || (acting && strcmp(key, acting) == 0)) &&
+	       active(t, u);
+}
+
+/* Whether an active admin is left once the changes are applied. The accounts the changes touch are
+ * followed change by change; of the others the first admin found is enough, not a count of all. */
+static bool admin_after(const struct resource_type *t, const json_t *items, const json_t *changes,
+			const char *acting)
+{
+	const char *admin = resource_field_with(t, FIELD_ADMIN);
+	json_t *touched = json_object(), *u, *c, *is;
+	const char *key;
+	bool any = false;
+	size_t i;
+
 	json_array_foreach(changes, i, c)
 	{
 		const char *k = change_key(c);
@@ -58,18 +63,27 @@ static size_t admins_after(const struct resource_type *t, const json_t *items, c
 
 		if (!change_is(c, t))
 			continue;
+		if (json_object_get(touched, k) == NULL)
+			json_object_set_new(touched, k,
+					    json_boolean(admin_now(t, k, json_object_get(items, k), acting)));
 		if (removes_admin(t, c))
-			json_object_del(admins, k);
+			json_object_set_new(touched, k, json_false());
 		else if ((op == OP_REACTIVATE &&
 			  json_is_true(json_object_get(json_object_get(items, k), admin))) ||
 			 (op == OP_CREATE &&
 			  json_is_true(json_object_get(json_object_get(c, "after"), admin))) ||
 			 (op == OP_UPDATE && json_is_true(update_to(c, admin))))
-			json_object_set_new(admins, k, json_true());
+			json_object_set_new(touched, k, json_true());
 	}
-	n = json_object_size(admins);
-	json_decref(admins);
-	return n;
+	json_object_foreach(touched, key, is) any |= json_is_true(is);
+	json_object_foreach((json_t *)items, key, u)
+	{
+		if (any)
+			break;
+		any = json_object_get(touched, key) == NULL && admin_now(t, key, u, acting);
+	}
+	json_decref(touched);
+	return any;
 }
 
 /* Whether the server says who is an admin: one that keeps admins in its configuration (ejabberd
@@ -123,7 +137,7 @@ int safety_check_type(const struct resource_type *t, const struct desired *d, co
 			    change_op(c) == OP_UPDATE ? "remove admin rights from" : op_name(change_op(c)),
 			    acting);
 	}
-	if (items != NULL && knows_admins(t, items) && admins_after(t, items, changes, acting) == 0)
+	if (items != NULL && knows_admins(t, items) && !admin_after(t, items, changes, acting))
 		return err_set(err, EXIT_FAILURE_,
 			       "refusing: the plan would leave the server without an active admin; "
 			       "give --force to do it anyway");

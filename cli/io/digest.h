@@ -14,5 +14,7 @@ int digest_sha256_hex(const void *data, size_t len, char hex[DIGEST_SHA256_HEX +
 
 /* The same prefixed "sha256:", malloc'd; NULL when OpenSSL fails or memory runs out. */
 char *digest_sha256_tagged(const void *data, size_t len);
+/* A SHA-256 already computed (32 bytes) in that tagged form, malloc'd; NULL when memory runs out. */
+char *digest_tag(const unsigned char md[DIGEST_SHA256_HEX / 2]);
 
 #endif

@@ -16,12 +16,32 @@ static int is_plain_key(const char *key)
 	return 1;
 }
 
+/* out = a b c, cut to outsz - 1 bytes as snprintf would: a loader builds one path per value, and
+ * snprintf's format parsing was most of the cost. */
+static void join(char *out, size_t outsz, const char *a, const char *b, size_t blen, const char *c,
+		 size_t clen)
+{
+	size_t n = 0;
+	const char *parts[] = {a, b, c};
+	size_t lens[] = {strlen(a), blen, clen};
+
+	if (outsz == 0)
+		return;
+	for (int i = 0; i < 3; i++) {
+		size_t take = lens[i] < outsz - 1 - n ? lens[i] : outsz - 1 - n;
+
+		memcpy(out + n, parts[i], take);
+		n += take;
+	}
+	out[n] = '\0';
+}
+
 void jpath_key(char *out, size_t outsz, const char *parent, const char *key)
 {
 	size_t n;
 
 	if (is_plain_key(key)) {
-		snprintf(out, outsz, "%s%s%s", parent, *parent ? "." : "", key);
+		join(out, outsz, parent, ".", *parent ? 1 : 0, key, strlen(key));
 		return;
 	}
 	n = (size_t)snprintf(out, outsz, "%s[\"", parent);
@@ -41,5 +61,12 @@ void jpath_key(char *out, size_t outsz, const char *parent, const char *key)
 
 void jpath_index(char *out, size_t outsz, const char *parent, size_t index)
 {
-	snprintf(out, outsz, "%s[%zu]", parent, index);
+	char digits[24], *d = digits + sizeof(digits);
+
+	*--d = ']';
+	do
+		*--d = (char)('0' + index % 10);
+	while ((index /= 10) != 0);
+	*--d = '[';
+	join(out, outsz, parent, "", 0, d, (size_t)(digits + sizeof(digits) - d));
 }

@@ -10,6 +10,7 @@
  * Ownership as in schema.h: everything is borrowed; only the caller's errors array gains entries. */
 #include "schema.h"
 #include "jpath.h"
+#include "schema_keywords.h"
 #include "schema_text.h"
 
 #include <ctype.h>
@@ -28,6 +29,7 @@ struct vstate {
 	const json_t *root; /* the schema document, for $ref */
 	json_t *errors;	    /* NULL when only the answer matters */
 	int depth;
+	struct schema_keywords_cache *keywords; /* NULL: out of memory, looked up each time */
 };
 
 /* Where a value is, as a chain up to the root, written out (users.list[2].email) only when an
@@ -272,9 +274,10 @@ done:
 
 /* ---- keywords by instance type ---- */
 
-static bool check_type(struct vstate *st, const json_t *schema, const json_t *inst, const struct vpath *path)
+static bool check_type(struct vstate *st, const struct schema_keywords *kw, const json_t *inst,
+		       const struct vpath *path)
 {
-	const json_t *type = json_object_get(schema, "type");
+	const json_t *type = kw->type;
 	size_t n = json_is_array(type) ? json_array_size(type) : 1, len = 0;
 	char want[256] = "";
 	const char *name;
@@ -298,9 +301,10 @@ static bool check_type(struct vstate *st, const json_t *schema, const json_t *in
 	return false;
 }
 
-static bool check_value(struct vstate *st, const json_t *schema, const json_t *inst, const struct vpath *path)
+static bool check_value(struct vstate *st, const struct schema_keywords *kw, const json_t *inst,
+			const struct vpath *path)
 {
-	const json_t *c = json_object_get(schema, "const"), *e = json_object_get(schema, "enum");
+	const json_t *c = kw->const_value, *e = kw->enum_values;
 	char list[MSG_SIZE / 2] = "", one[MSG_SIZE / 2];
 	bool ok = true;
 	size_t i, len = 0;
@@ -340,25 +344,26 @@ static bool is_multiple(const json_t *x, const json_t *m)
 	return r <= dm * 1e-9 || dm - r <= dm * 1e-9;
 }
 
-static bool check_number(struct vstate *st, const json_t *schema, const json_t *inst,
+static bool check_number(struct vstate *st, const struct schema_keywords *kw, const json_t *inst,
 			 const struct vpath *path)
 {
+	/* in the order of kw->bounds: minimum, maximum, exclusiveMinimum, exclusiveMaximum */
 	static const struct bound {
-		const char *keyword, *message;
+		const char *message;
 		int bad_lo, bad_hi; /* the comparison results (instance vs limit) that fail */
 	} bounds[] = {
-	    {"minimum", "must be at least", -1, -1},
-	    {"maximum", "must be at most", 1, 1},
-	    {"exclusiveMinimum", "must be greater than", -1, 0},
-	    {"exclusiveMaximum", "must be less than", 0, 1},
+	    {"must be at least", -1, -1},
+	    {"must be at most", 1, 1},
+	    {"must be greater than", -1, 0},
+	    {"must be less than", 0, 1},
 	};
-	const json_t *lim, *m = json_object_get(schema, "multipleOf");
+	const json_t *lim, *m = kw->multiple_of;
 	char num[64];
 	bool ok = true;
 	int c;
 
 	for (size_t i = 0; i < sizeof(bounds) / sizeof(bounds[0]); i++) {
-		lim = json_object_get(schema, bounds[i].keyword);
+		lim = kw->bounds[i];
 		if (!json_is_number(lim))
 			continue;
 		c = num_cmp(inst, lim);
@@ -377,10 +382,9 @@ static bool check_number(struct vstate *st, const json_t *schema, const json_t *
 }
 
 /* minLength/maxLength, minItems/maxItems, minProperties/maxProperties: count against the keyword pair. */
-static bool check_count(struct vstate *st, const json_t *schema, const struct vpath *path, size_t count,
-			const char *min_kw, const char *max_kw, const char *unit)
+static bool check_count(struct vstate *st, const json_t *min, const json_t *max, const struct vpath *path,
+			size_t count, const char *unit)
 {
-	const json_t *min = json_object_get(schema, min_kw), *max = json_object_get(schema, max_kw);
 	char num[64];
 	bool ok = true;
 
@@ -399,17 +403,17 @@ static bool check_count(struct vstate *st, const json_t *schema, const struct vp
 	return ok;
 }
 
-static bool check_string(struct vstate *st, const json_t *schema, const json_t *inst,
+static bool check_string(struct vstate *st, const struct schema_keywords *kw, const json_t *inst,
 			 const struct vpath *path)
 {
-	const char *s = json_string_value(inst), *fmt = json_string_value(json_object_get(schema, "format"));
-	const char *pattern = json_string_value(json_object_get(schema, "pattern")), *message;
+	const char *s = json_string_value(inst), *fmt = json_string_value(kw->format);
+	const char *pattern = json_string_value(kw->pattern), *message;
 	size_t bytes = json_string_length(inst), chars = 0;
 	bool ok = true, supported;
 
 	for (size_t i = 0; i < bytes; i++) /* code points: every byte that does not continue a sequence */
 		chars += ((unsigned char)s[i] & 0xC0) != 0x80;
-	ok = check_count(st, schema, path, chars, "minLength", "maxLength", "character");
+	ok = check_count(st, kw->min_length, kw->max_length, path, chars, "character");
 	if (pattern && !schema_regex_match(pattern, s, &supported)) {
 		if (supported)
 			add_error(st, path, "must match pattern %s", pattern);
@@ -424,13 +428,13 @@ static bool check_string(struct vstate *st, const json_t *schema, const json_t *
 	return ok;
 }
 
-static bool check_array(struct vstate *st, const json_t *schema, const json_t *inst, const struct vpath *path)
+static bool check_array(struct vstate *st, const struct schema_keywords *kw, const json_t *inst,
+			const struct vpath *path)
 {
-	const json_t *prefix = json_object_get(schema, "prefixItems"),
-		     *items = json_object_get(schema, "items");
+	const json_t *prefix = kw->prefix_items, *items = kw->items;
 	size_t n = json_array_size(inst), first = json_array_size(prefix), i, j;
 	char earlier[PATH_SIZE];
-	bool ok = check_count(st, schema, path, n, "minItems", "maxItems", "item");
+	bool ok = check_count(st, kw->min_items, kw->max_items, path, n, "item");
 
 	for (i = 0; i < n; i++) {
 		const json_t *sub = i < first ? json_array_get(prefix, i) : items;
@@ -439,7 +443,7 @@ static bool check_array(struct vstate *st, const json_t *schema, const json_t *i
 		if (sub)
 			ok = validate(st, sub, json_array_get(inst, i), &child) && ok;
 	}
-	if (!json_is_true(json_object_get(schema, "uniqueItems")))
+	if (!json_is_true(kw->unique_items))
 		return ok;
 	for (j = 1; j < n; j++) {
 		for (i = 0; i < j && !json_same(json_array_get(inst, i), json_array_get(inst, j)); i++)
@@ -475,14 +479,12 @@ static bool check_name(struct vstate *st, const json_t *names, const char *key, 
 	return ok;
 }
 
-static bool check_object(struct vstate *st, const json_t *schema, const json_t *inst,
+static bool check_object(struct vstate *st, const struct schema_keywords *kw, const json_t *inst,
 			 const struct vpath *path)
 {
-	const json_t *props = json_object_get(schema, "properties"),
-		     *addl = json_object_get(schema, "additionalProperties");
-	const json_t *pprops = json_object_get(schema, "patternProperties"),
-		     *req = json_object_get(schema, "required");
-	const json_t *names = json_object_get(schema, "propertyNames"), *sub;
+	const json_t *props = kw->properties, *addl = kw->additional;
+	const json_t *pprops = kw->pattern_properties, *req = kw->required;
+	const json_t *names = kw->property_names, *sub;
 	size_t npat = json_object_size(pprops), i = 0;
 	struct pattern {
 		const json_t *schema;
@@ -490,7 +492,7 @@ static bool check_object(struct vstate *st, const json_t *schema, const json_t *
 		bool compiled;
 	} *pats = NULL;
 	bool ok =
-	    check_count(st, schema, path, json_object_size(inst), "minProperties", "maxProperties", "field");
+	    check_count(st, kw->min_properties, kw->max_properties, path, json_object_size(inst), "field");
 	bool matched;
 
 	for (i = 0; i < json_array_size(req); i++) {
@@ -556,10 +558,18 @@ done:
 
 /* ---- applicators ---- */
 
-static bool check_ref(struct vstate *st, const char *ref, const json_t *inst, const struct vpath *path)
+/* A $ref is resolved once per node and validation. */
+static bool check_ref(struct vstate *st, struct schema_keywords *kw, const json_t *inst,
+		      const struct vpath *path)
 {
-	const json_t *target = resolve_ref(st->root, ref);
+	const char *ref = json_string_value(kw->ref);
+	const json_t *target;
 
+	if (!kw->ref_resolved) {
+		kw->ref_target = resolve_ref(st->root, ref);
+		kw->ref_resolved = true;
+	}
+	target = kw->ref_target;
 	if (!target) {
 		add_error(st, path, "schema error: cannot resolve $ref %s", ref);
 		return false;
@@ -568,11 +578,12 @@ static bool check_ref(struct vstate *st, const char *ref, const json_t *inst, co
 }
 
 /* allOf passes errors through; anyOf, oneOf and not answer with one summary (see the top of the file). */
-static bool check_logic(struct vstate *st, const json_t *schema, const json_t *inst, const struct vpath *path)
+static bool check_logic(struct vstate *st, const struct schema_keywords *kw, const json_t *inst,
+			const struct vpath *path)
 {
-	const json_t *all = json_object_get(schema, "allOf"), *any = json_object_get(schema, "anyOf");
-	const json_t *one = json_object_get(schema, "oneOf"), *neg = json_object_get(schema, "not");
-	const json_t *cond = json_object_get(schema, "if"), *branch;
+	const json_t *all = kw->all_of, *any = kw->any_of;
+	const json_t *one = kw->one_of, *neg = kw->not_schema;
+	const json_t *cond = kw->if_schema, *branch;
 	struct vstate quiet = *st;
 	size_t i, matches = 0;
 	bool ok = true;
@@ -600,39 +611,39 @@ static bool check_logic(struct vstate *st, const json_t *schema, const json_t *i
 		ok = false;
 	}
 	if (cond) {
-		branch = json_object_get(schema, validate(&quiet, cond, inst, path) ? "then" : "else");
+		branch = validate(&quiet, cond, inst, path) ? kw->then_schema : kw->else_schema;
 		if (branch)
 			ok = validate(st, branch, inst, path) && ok;
 	}
 	return ok;
 }
 
-static bool check_keywords(struct vstate *st, const json_t *schema, const json_t *inst,
+static bool check_keywords(struct vstate *st, struct schema_keywords *kw, const json_t *inst,
 			   const struct vpath *path)
 {
-	const json_t *ref = json_object_get(schema, "$ref");
 	bool ok = true;
 
-	if (json_is_string(ref))
-		ok = check_ref(st, json_string_value(ref), inst, path);
-	if (!check_type(st, schema, inst, path))
+	if (json_is_string(kw->ref))
+		ok = check_ref(st, kw, inst, path);
+	if (!check_type(st, kw, inst, path))
 		return false; /* the other keywords would only repeat the mismatch */
-	ok = check_value(st, schema, inst, path) && ok;
+	ok = check_value(st, kw, inst, path) && ok;
 	if (json_is_number(inst))
-		ok = check_number(st, schema, inst, path) && ok;
+		ok = check_number(st, kw, inst, path) && ok;
 	else if (json_is_string(inst))
-		ok = check_string(st, schema, inst, path) && ok;
+		ok = check_string(st, kw, inst, path) && ok;
 	else if (json_is_array(inst))
-		ok = check_array(st, schema, inst, path) && ok;
+		ok = check_array(st, kw, inst, path) && ok;
 	else if (json_is_object(inst))
-		ok = check_object(st, schema, inst, path) && ok;
-	return check_logic(st, schema, inst, path) && ok;
+		ok = check_object(st, kw, inst, path) && ok;
+	return check_logic(st, kw, inst, path) && ok;
 }
 
 static bool validate(struct vstate *st, const json_t *schema, const json_t *inst, const struct vpath *path)
 {
-	const char *message = json_string_value(json_object_get(schema, "errorMessage"));
+	struct schema_keywords spare, *kw;
 	struct vstate quiet = *st;
+	const char *message;
 	bool ok;
 
 	if (json_is_boolean(schema)) {
@@ -642,6 +653,8 @@ static bool validate(struct vstate *st, const json_t *schema, const json_t *inst
 	}
 	if (!json_is_object(schema))
 		return true; /* not a schema; a well-formed schema document never leads here */
+	kw = schema_keywords_of(st->keywords, schema, &spare);
+	message = json_string_value(kw->error_message);
 	if (st->depth >= MAX_DEPTH) {
 		add_error(st, path, "schema error: nested too deeply (a $ref loop?)");
 		return false;
@@ -650,11 +663,11 @@ static bool validate(struct vstate *st, const json_t *schema, const json_t *inst
 	if (message && st->errors) {
 		quiet.errors = NULL;
 		quiet.depth = st->depth;
-		ok = check_keywords(&quiet, schema, inst, path);
+		ok = check_keywords(&quiet, kw, inst, path);
 		if (!ok)
 			add_error(st, path, "%s", message);
 	} else {
-		ok = check_keywords(st, schema, inst, path);
+		ok = check_keywords(st, kw, inst, path);
 	}
 	st->depth--;
 	return ok;
@@ -662,9 +675,13 @@ static bool validate(struct vstate *st, const json_t *schema, const json_t *inst
 
 bool schema_validate(const json_t *schema, const json_t *instance, json_t *errors)
 {
-	struct vstate st = {.root = schema, .errors = json_is_array(errors) ? errors : NULL, .depth = 0};
-
+	struct vstate st = {.root = schema,
+			    .errors = json_is_array(errors) ? errors : NULL,
+			    .depth = 0,
+			    .keywords = schema_keywords_cache_new()};
 	const struct vpath root = {0};
+	bool ok = validate(&st, schema, instance, &root);
 
-	return validate(&st, schema, instance, &root);
+	schema_keywords_cache_free(st.keywords);
+	return ok;
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include "base/exitcode.h"
@@ -25,20 +26,29 @@ struct loader {
 	const char *name;
 	const char *text; /* for turning reader-error byte offsets into line:column */
 	size_t len;
+	FILE *file; /* or, when the parser reads a file itself, the file to count them in */
 	struct yaml_pos *pos;
 	json_t *anchors;    /* name -> [value, nodes, height]; a later anchor replaces an earlier one */
 	size_t alias_nodes; /* nodes copied so far through aliases */
 	struct msg_err *err;
 };
 
-/* What a node cost: how many JSON values it holds, and how many levels of containers. */
+/* What a node cost: how many JSON values it holds, and how many levels of containers; and its entry
+ * in the table of places (-1: only its path finds it). */
 struct node_info {
 	size_t nodes;
 	int height;
+	long entry;
 };
 
-static int parse_node(struct loader *ld, const yaml_event_t *ev, const char *path, int depth, json_t **out,
-		      struct node_info *info);
+/* The container a node is in: its entry in the table of places (-1: none) and its path's length. */
+struct parent {
+	long entry;
+	size_t len;
+};
+
+static int parse_node(struct loader *ld, const yaml_event_t *ev, const struct parent *up, const char *path,
+		      int depth, json_t **out, struct node_info *info);
 
 static int fail_at(struct loader *ld, yaml_mark_t m, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -72,12 +82,20 @@ static int syntax_error(struct loader *ld)
 
 	if (p->error == YAML_MEMORY_ERROR)
 		return nomem(ld);
+	if (p->error == YAML_READER_ERROR && ld->file != NULL && ferror(ld->file))
+		return err_set(ld->err, EXIT_NOINPUT, "%s: %s", ld->name, strerror(errno));
 	if (p->error == YAML_READER_ERROR) {
 		/* The reader only knows a byte offset; count lines ourselves (column in bytes). */
 		size_t line = 0, col = 0;
-		for (size_t i = 0; i < p->problem_offset && i < ld->len; i++) {
+		int c = 0;
+
+		if (ld->file != NULL && fseek(ld->file, 0, SEEK_SET) != 0)
+			ld->file = NULL;
+		for (size_t i = 0; i < p->problem_offset; i++) {
+			if (ld->file != NULL ? (c = getc(ld->file)) == EOF : i >= ld->len)
+				break;
 			col++;
-			if (ld->text[i] == '\n') {
+			if ((ld->file != NULL ? c : ld->text[i]) == '\n') {
 				line++;
 				col = 0;
 			}
@@ -102,11 +120,20 @@ static int next_event(struct loader *ld, yaml_event_t *ev)
 	return 0;
 }
 
-static int record_pos(struct loader *ld, const char *path, yaml_mark_t m)
+/* A document's paths are unique, so each is appended without a lookup, as what follows its
+ * container's path; only one that may have been cut to PATH_BUF can collide with another, and goes
+ * through yaml_pos_put whole. */
+static int record_pos(struct loader *ld, const struct parent *up, const char *path, yaml_mark_t m,
+		      long *entry)
 {
-	if (yaml_pos_put(ld->pos, path, (int)m.line + 1, (int)m.column + 1) != 0)
-		return nomem(ld);
-	return 0;
+	const int line = (int)m.line + 1, column = (int)m.column + 1;
+
+	*entry = -1;
+	if (strlen(path) < PATH_BUF - 1 && (up->entry >= 0 || up->len == 0))
+		*entry = yaml_pos_append(ld->pos, up->entry, path + up->len, line, column);
+	else if (yaml_pos_put(ld->pos, path, line, column) == 0)
+		return 0;
+	return *entry < 0 ? nomem(ld) : 0;
 }
 
 static int add_anchor(struct loader *ld, const char *name, json_t *v, const struct node_info *info)
@@ -208,13 +235,16 @@ static int plain_value(struct loader *ld, const yaml_event_t *ev, const char *pa
 	const char *s = (const char *)ev->data.scalar.value;
 	char *end;
 
+	/* Most scalars are names and text: their first character rules out the words and numbers. */
+	const bool maybe_word = strchr("~nNtTfF", *s) != NULL;
+
 	if (strlen(s) != ev->data.scalar.length) {
 		*out = json_stringn(s, ev->data.scalar.length);
-	} else if (is_one_of(s, nulls)) {
+	} else if (maybe_word && is_one_of(s, nulls)) {
 		*out = json_null();
-	} else if (is_one_of(s, trues)) {
+	} else if (maybe_word && is_one_of(s, trues)) {
 		*out = json_true();
-	} else if (is_one_of(s, falses)) {
+	} else if (maybe_word && is_one_of(s, falses)) {
 		*out = json_false();
 	} else if (is_int(s)) {
 		long long v;
@@ -258,7 +288,7 @@ static int scalar_value(struct loader *ld, const yaml_event_t *ev, const char *p
 static int check_key(struct loader *ld, const yaml_event_t *kev, const char *path, const json_t *obj)
 {
 	const char *key, *tag;
-	struct node_info one = {1, 0};
+	struct node_info one = {1, 0, -1};
 	char child[PATH_BUF];
 	int kline, kcol;
 	yaml_mark_t m = kev->start_mark;
@@ -297,14 +327,18 @@ static void add_child(struct node_info *info, const struct node_info *child)
 }
 
 /* A mapping member also keeps where its key stands. */
-static int record_key_pos(struct loader *ld, const char *path, yaml_mark_t m)
+static int record_key_pos(struct loader *ld, const char *path, long entry, yaml_mark_t m)
 {
-	yaml_pos_put_key(ld->pos, path, (int)m.line + 1, (int)m.column + 1);
+	if (entry >= 0)
+		yaml_pos_put_key_at(ld->pos, entry, (int)m.line + 1, (int)m.column + 1);
+	else
+		yaml_pos_put_key(ld->pos, path, (int)m.line + 1, (int)m.column + 1);
 	return 0;
 }
 
 static int parse_mapping(struct loader *ld, const char *path, int depth, json_t *obj, struct node_info *info)
 {
+	const struct parent up = {info->entry, strlen(path)};
 	yaml_event_t kev, vev;
 	struct node_info ci;
 	json_t *val = NULL;
@@ -323,9 +357,9 @@ static int parse_mapping(struct loader *ld, const char *path, int depth, json_t 
 			goto done;
 		key = (const char *)kev.data.scalar.value;
 		jpath_key(child, sizeof(child), path, key);
-		if (next_event(ld, &vev) != 0 || parse_node(ld, &vev, child, depth, &val, &ci) != 0)
+		if (next_event(ld, &vev) != 0 || parse_node(ld, &vev, &up, child, depth, &val, &ci) != 0)
 			goto done;
-		if (record_key_pos(ld, child, kev.start_mark) != 0)
+		if (record_key_pos(ld, child, ci.entry, kev.start_mark) != 0)
 			goto done;
 		/* set_new takes val even when it fails */
 		if (json_object_set_new(obj, key, val) != 0) {
@@ -345,6 +379,7 @@ done:
 
 static int parse_sequence(struct loader *ld, const char *path, int depth, json_t *arr, struct node_info *info)
 {
+	const struct parent up = {info->entry, strlen(path)};
 	yaml_event_t ev;
 	struct node_info ci;
 	json_t *val = NULL;
@@ -358,7 +393,7 @@ static int parse_sequence(struct loader *ld, const char *path, int depth, json_t
 		if (ev.type == YAML_SEQUENCE_END_EVENT)
 			break;
 		jpath_index(child, sizeof(child), path, i);
-		if (parse_node(ld, &ev, child, depth, &val, &ci) != 0)
+		if (parse_node(ld, &ev, &up, child, depth, &val, &ci) != 0)
 			goto done;
 		if (json_array_append_new(arr, val) != 0) {
 			val = NULL;
@@ -374,9 +409,10 @@ done:
 	return ret;
 }
 
-/* Builds the value that starts with ev (borrowed) at path; depth counts the enclosing containers. */
-static int parse_node(struct loader *ld, const yaml_event_t *ev, const char *path, int depth, json_t **out,
-		      struct node_info *info)
+/* Builds the value that starts with ev (borrowed) at path, inside up; depth counts the enclosing
+ * containers. */
+static int parse_node(struct loader *ld, const yaml_event_t *ev, const struct parent *up, const char *path,
+		      int depth, json_t **out, struct node_info *info)
 {
 	const yaml_char_t *anchor = NULL, *tag = NULL;
 	json_t *v = NULL;
@@ -385,7 +421,7 @@ static int parse_node(struct loader *ld, const yaml_event_t *ev, const char *pat
 	info->nodes = 1;
 	info->height = 0;
 	/* For an alias this is the alias's place; what it copies falls back to it in yaml_pos_lookup. */
-	if (record_pos(ld, path, ev->start_mark) != 0)
+	if (record_pos(ld, up, path, ev->start_mark, &info->entry) != 0)
 		goto done;
 	switch (ev->type) {
 	case YAML_ALIAS_EVENT:
@@ -436,66 +472,99 @@ done:
 	return ret;
 }
 
-int yaml_load_string(const char *text, size_t len, const char *name, json_t **doc, struct yaml_pos **pos,
-		     struct msg_err *err)
+/* Reads the document from the parser, its input set; ld is freed either way. */
+static int load(struct loader *ld, json_t **doc, struct yaml_pos **pos)
 {
-	struct loader ld;
 	yaml_event_t ev;
+	const struct parent no_parent = {-1, 0};
 	struct node_info info;
 	json_t *root = NULL;
-	int parser_ready = 0;
 	int ret = -1;
 
-	memset(&ld, 0, sizeof(ld));
 	memset(&ev, 0, sizeof(ev));
-	ld.name = name ? name : "<input>";
-	ld.text = text ? text : "";
-	ld.len = text ? len : 0;
-	ld.err = err;
-	ld.pos = yaml_pos_new();
-	ld.anchors = json_object();
-	if (ld.pos == NULL || ld.anchors == NULL || !yaml_parser_initialize(&ld.parser)) {
-		nomem(&ld);
-		goto done;
-	}
-	parser_ready = 1;
-	yaml_parser_set_input_string(&ld.parser, (const unsigned char *)ld.text, ld.len);
-
-	if (next_event(&ld, &ev) != 0 || next_event(&ld, &ev) != 0) /* STREAM-START, then the document */
+	if (next_event(ld, &ev) != 0 || next_event(ld, &ev) != 0) /* STREAM-START, then the document */
 		goto done;
 	if (ev.type == YAML_STREAM_END_EVENT) {
-		err_set(err, EXIT_DATAERR, "%s: empty document", ld.name);
+		err_set(ld->err, EXIT_DATAERR, "%s: empty document", ld->name);
 		goto done;
 	}
-	if (next_event(&ld, &ev) != 0 || parse_node(&ld, &ev, "", 0, &root, &info) != 0)
+	if (next_event(ld, &ev) != 0 || parse_node(ld, &ev, &no_parent, "", 0, &root, &info) != 0)
 		goto done;
-	if (next_event(&ld, &ev) != 0 || next_event(&ld, &ev) != 0) /* DOCUMENT-END, then what follows */
+	if (next_event(ld, &ev) != 0 || next_event(ld, &ev) != 0) /* DOCUMENT-END, then what follows */
 		goto done;
 	if (ev.type == YAML_DOCUMENT_START_EVENT) {
-		fail_at(&ld, ev.start_mark, "more than one YAML document; msgadm reads one policy per file");
+		fail_at(ld, ev.start_mark, "more than one YAML document; msgadm reads one policy per file");
 		goto done;
 	}
 	*doc = root;
 	root = NULL;
-	*pos = ld.pos;
-	ld.pos = NULL;
+	*pos = ld->pos;
+	ld->pos = NULL;
 	ret = 0;
 done:
 	yaml_event_delete(&ev);
-	if (parser_ready)
-		yaml_parser_delete(&ld.parser);
+	yaml_parser_delete(&ld->parser);
 	json_decref(root);
-	yaml_pos_free(ld.pos);
-	json_decref(ld.anchors);
+	yaml_pos_free(ld->pos);
+	json_decref(ld->anchors);
 	return ret;
+}
+
+/* Sets ld up for a document called name; -1 (ld needing nothing freed) when out of memory. */
+static int loader_init(struct loader *ld, const char *name, struct msg_err *err)
+{
+	memset(ld, 0, sizeof(*ld));
+	ld->name = name ? name : "<input>";
+	ld->text = "";
+	ld->err = err;
+	ld->pos = yaml_pos_new();
+	ld->anchors = json_object();
+	if (ld->pos == NULL || ld->anchors == NULL || !yaml_parser_initialize(&ld->parser)) {
+		yaml_pos_free(ld->pos);
+		json_decref(ld->anchors);
+		return nomem(ld);
+	}
+	return 0;
+}
+
+int yaml_load_string(const char *text, size_t len, const char *name, json_t **doc, struct yaml_pos **pos,
+		     struct msg_err *err)
+{
+	struct loader ld;
+
+	if (loader_init(&ld, name, err) != 0)
+		return -1;
+	ld.text = text ? text : "";
+	ld.len = text ? len : 0;
+	yaml_parser_set_input_string(&ld.parser, (const unsigned char *)ld.text, ld.len);
+	return load(&ld, doc, pos);
+}
+
+/* A regular file is read by the parser as it goes, not into a buffer of its size first: a policy of
+ * 100,000 users is 9 MB, all of it held beside the document it becomes. */
+static int load_regular_file(FILE *f, off_t size, const char *name, json_t **doc, struct yaml_pos **pos,
+			     struct msg_err *err)
+{
+	struct loader ld;
+
+	if (size > (off_t)YAML_FILE_LIMIT)
+		return err_set(err, EXIT_DATAERR, "%s: file too large (limit 16 MiB)", name);
+	if (loader_init(&ld, name, err) != 0)
+		return -1;
+	ld.file = f;
+	yaml_parser_set_input_file(&ld.parser, f);
+	return load(&ld, doc, pos);
 }
 
 int yaml_load_stream(FILE *f, const char *name, json_t **doc, struct yaml_pos **pos, struct msg_err *err)
 {
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
+	struct stat st;
 	int ret = -1;
 
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 && ftell(f) == 0)
+		return load_regular_file(f, st.st_size, name, doc, pos, err);
 	/* Grow as needed and read one byte past the limit, so "at the limit" and "over it" differ. */
 	while (!feof(f) && !ferror(f) && len <= YAML_FILE_LIMIT) {
 		if (len == cap) {

@@ -17,6 +17,7 @@
 #include "test_json.h"
 #include "engine/plan.h"
 #include "engine/safety.h"
+#include "io/digest.h"
 
 /* safety_check with JSON texts; err is cleared first. */
 static int check(const char *policy, const char *actual, const char *changes, const char *acting, bool force,
@@ -353,6 +354,25 @@ static void test_digest_ignores_key_order(void **state)
 	free(b);
 }
 
+/* The digest is the SHA-256 of the state as jansson writes it compact with sorted keys, whatever
+ * writes it: saved plans made before must still verify. */
+static void test_digest_is_of_the_sorted_compact_text(void **state)
+{
+	json_t *v = J("{'users': {'b\u00e9': {'id': 'b\u00e9', 'display_name': 'Tab\\there \\\"q\\\"', "
+		      "'admin': false, 'active': true, 'email': null}, 'a': {'id': 'a', 'n': 1.5}}, "
+		      "'tokens': {'t': {'uses_allowed': 3, 'expiry_time': null}}}");
+	char *text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+	char *want = digest_sha256_tagged(text, strlen(text)), *got = state_digest(v);
+
+	(void)state;
+	assert_non_null(want);
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(text);
+	free(want);
+	free(got);
+}
+
 static void test_digest_changes_with_a_field(void **state)
 {
 	char *a, *b, *c;
@@ -408,6 +428,7 @@ int main(void)
 	    T(test_the_acting_account_counts_as_an_admin),
 	    T(test_no_users_section_nothing_to_guard),
 	    T(test_digest_ignores_key_order),
+	    T(test_digest_is_of_the_sorted_compact_text),
 	    T(test_digest_changes_with_a_field),
 	    T(test_digest_format),
 	};
