@@ -118,6 +118,58 @@ static int is_hex64(const char *s)
 	return strspn(s, "0123456789abcdef") == 64;
 }
 
+/* snapshot.directories, when there: what each directory a policy named answered, as counts and a
+ * digest ({"directory", "base", "filter"?, "member_of"?, "entries", "users", "left_out", "digest"}),
+ * never who is in it. */
+static int check_directories(const struct snapshot *sn, const json_t *dirs, struct msg_err *err)
+{
+	static const char *const strings[] = {"directory", "base", "digest", NULL};
+	static const char *const optional[] = {"filter", "member_of", NULL};
+	static const char *const counts[] = {"entries", "users", "left_out", NULL};
+	const json_t *d;
+	const char *key;
+	json_t *v;
+	size_t i;
+
+	if (dirs == NULL)
+		return 0;
+	if (!json_is_array(dirs))
+		return err_set(err, EXIT_DATAERR, "%s: snapshot.directories: must be a list", sn->file);
+	json_array_foreach(dirs, i, d)
+	{
+		if (!json_is_object(d))
+			return err_set(err, EXIT_DATAERR, "%s: snapshot.directories[%zu]: must be an object",
+				       sn->file, i);
+		for (const char *const *f = strings; *f; f++)
+			if (!json_is_string(json_object_get(d, *f)))
+				return err_set(err, EXIT_DATAERR,
+					       "%s: snapshot.directories[%zu].%s: missing or not a string",
+					       sn->file, i, *f);
+		for (const char *const *f = counts; *f; f++)
+			if (!json_is_integer(json_object_get(d, *f)) ||
+			    json_integer_value(json_object_get(d, *f)) < 0)
+				return err_set(err, EXIT_DATAERR,
+					       "%s: snapshot.directories[%zu].%s: missing or not a count",
+					       sn->file, i, *f);
+		json_object_foreach((json_t *)d, key, v)
+		{
+			bool known = false;
+
+			for (const char *const *f = strings; *f; f++)
+				known |= strcmp(*f, key) == 0;
+			for (const char *const *f = counts; *f; f++)
+				known |= strcmp(*f, key) == 0;
+			for (const char *const *f = optional; *f; f++)
+				known |= strcmp(*f, key) == 0 && json_is_string(v);
+			if (!known)
+				return err_set(err, EXIT_DATAERR,
+					       "%s: snapshot.directories[%zu].%s: unknown field", sn->file, i,
+					       key);
+		}
+	}
+	return 0;
+}
+
 /* Holds the parsed document to the format: exactly "snapshot" and "body", every metadata field and
  * no other, so that nothing unhashed and unexpected rides along. */
 static int check_shape(const struct snapshot *sn, struct msg_err *err)
@@ -148,9 +200,11 @@ static int check_shape(const struct snapshot *sn, struct msg_err *err)
 
 		while (meta_fields[i] != NULL && strcmp(meta_fields[i], key) != 0)
 			i++;
-		if (meta_fields[i] == NULL)
+		if (meta_fields[i] == NULL && strcmp(key, "directories") != 0)
 			return err_set(err, EXIT_DATAERR, "%s: snapshot.%s: unknown field", sn->file, key);
 	}
+	if (check_directories(sn, json_object_get(sn->meta, "directories"), err) != 0)
+		return -1;
 	if (!is_hex64(json_string_value(json_object_get(sn->meta, "body_sha256"))))
 		return err_set(err, EXIT_DATAERR, "%s: snapshot.body_sha256: not 64 lower-case hex digits",
 			       sn->file);

@@ -264,6 +264,20 @@ test_expect_success 'a connection cut in the middle of a page: 69, nothing chang
 	grep_in "$T/stderr" "the connection was lost during page 1: nothing is decided on part of an answer" &&
 	emupy "assert call(\"GET\", \"/_emu/requests\")[\"writes\"] == 0"
 '
+test_expect_success 'snapshot create -f records the directory as counts and a digest, no one by name' '
+	expect_status 0 snapshot create --out "$T/snap.json" -f "$T/corp10.yaml" &&
+	python3 -c "
+import json, sys
+m = json.load(open(sys.argv[1]))[\"snapshot\"]
+d = m[\"directories\"]
+assert len(d) == 1 and d[0][\"directory\"] == \"corp\" and d[0][\"base\"] == \"ou=staff,ou=people,dc=example,dc=test\", d
+assert d[0][\"entries\"] == 13 and d[0][\"digest\"].startswith(\"sha256:\"), d
+text = json.dumps(m)
+assert \"s02\" not in text and \"uid=\" not in text and \"Staff\" not in text, text
+" "$T/snap.json" &&
+	expect_status 0 check -f "$T/corp10.yaml" --snapshot "$T/snap.json" &&
+	grep_in "$T/stdout" "the accounts that follow the directory are not checked offline"
+'
 test_expect_success 'the server stopped: 69, nothing changed' '
 	ldap_stop main &&
 	expect_status 69 apply -f "$T/corp10.yaml" --yes &&
