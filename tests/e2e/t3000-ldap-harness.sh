@@ -142,6 +142,43 @@ test_expect_success 'groups of each kind, nested two deep, with a cycle, as test
 	printf "%s\n" "cn=everyone,$G" "cn=messaging,$G" "cn=messaging-admins,$G" | sort >"$T/of-alice.want" &&
 	same "$T/of-alice.want" "$T/of-alice.v"
 '
+test_expect_success 'nesting resolved as tests/ldap/README.md counts it: messaging 19, staff 13, cycles end' '
+	svc -b "$G" "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))" member uniqueMember >"$T/groups" &&
+	python3 - "$T/groups" "$G" <<-\PY
+	import base64, sys
+	members, dn = {}, None
+	for line in open(sys.argv[1], encoding="utf-8"):
+	    name, sep, v = line.rstrip("\n").partition(":")
+	    if not sep:
+	        continue
+	    v = base64.b64decode(v[1:].strip()).decode() if v.startswith(":") else v.strip()
+	    if name == "dn":
+	        dn = v
+	        members[dn] = []
+	    else:
+	        members[dn].append(v)
+	def people(g):
+	    seen, todo, out = set(), [g], set()
+	    while todo:
+	        x = todo.pop()
+	        if x in seen:
+	            continue
+	        seen.add(x)
+	        for m in members[x]:
+	            if m in members:
+	                todo.append(m)
+	            else:
+	                out.add(m)
+	    return out
+	g = lambda cn: "cn=%s,%s" % (cn, sys.argv[2])
+	want = {"messaging": 19, "staff": 13, "interns": 11, "messaging-admins": 2, "cycle-a": 2, "cycle-b": 2,
+	        "everyone": 1200, "unique-team": 5, "unique-sub": 2}
+	got = {cn: len(people(g(cn))) for cn in want}
+	print(got)
+	assert got == want, got
+	assert {m.split(",")[0] for m in people(g("cycle-a"))} == {"uid=grace", "uid=heidi"}
+	PY
+'
 test_expect_success 'the people whose uid is no Matrix localpart are there, as they are' '
 	svc -b "$P" "(|(uid=kim lee)(uid=jürgen)(uid=mallory))" uid >"$T/odd" && values "$T/odd" uid >"$T/odd.v" &&
 	printf "%s\n" "Mallory" "jürgen" "kim lee" | sort >"$T/odd.want" && same "$T/odd.want" "$T/odd.v"

@@ -55,7 +55,10 @@
 #   LDAP_START_MS               milliseconds from the first slapadd to the server answering a search
 # and exported per instance: LDAP_URL_<NAME>, LDAPS_URL_<NAME>, LDAP_DIR_<NAME>, LDAP_PID_<NAME>.
 # The certificates are made once per test script with openssl (EC P-256), in $T/ldap-tls.
-# Optional inputs: LDAP_START_TIMEOUT (10 s) bounds the wait for the server.
+# Optional inputs: LDAP_START_TIMEOUT (10 s) bounds the wait for the server; LDAP_HARNESS_DIR
+# (default $TOP/tests/ldap) is where seed.py and ad-schema.ldif are, for scripts outside the tree.
+# A server (re)started inside a test block (ldap_restart, ldap_tls, a second ldap_start there) is the
+# child of that block's subshell: once stopped, PID 1 reaps it, so its pid may stay a zombie a while.
 # libldap checks the server's name against its certificate: use 127.0.0.1 in URLs (the certificate
 # has IP:127.0.0.1 and DNS:localhost); clients are pointed at LDAP_CA with LDAPTLS_CACERT.
 
