@@ -55,6 +55,13 @@ int cli_session(struct cli *cli, struct session **out);
 int cli_directory(struct cli *cli, const char *name, struct directory_profile *profile,
 		  struct directory **out);
 
+/* The policy in file and its users.directory (EXIT_DATAERR when it has none): for the directory
+ * commands. *p is the caller's to free, also on failure. */
+int cli_directory_policy(struct cli *cli, const char *file, struct policy **p, const json_t **spec);
+/* Whose rule for account names a directory's ids follow: the context's server's. */
+struct directory_ids;
+int cli_directory_ids(struct cli *cli, struct directory_ids *ids);
+
 /* Lets s's plans read the directories the contexts file names (engine/session.h). */
 void cli_directory_source(struct cli *cli, struct session *s);
 

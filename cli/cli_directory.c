@@ -7,6 +7,8 @@
 #include "base/exitcode.h"
 #include "config_directory.h"
 #include "directory/users.h"
+#include "drivers/drivers.h"
+#include "engine/policy.h"
 
 int cli_directory(struct cli *cli, const char *name, struct directory_profile *profile_out,
 		  struct directory **out)
@@ -26,6 +28,29 @@ int cli_directory(struct cli *cli, const char *name, struct directory_profile *p
 		explicit_bzero(password, strlen(password));
 	free(password);
 	return rc;
+}
+
+int cli_directory_policy(struct cli *cli, const char *file, struct policy **p, const json_t **spec)
+{
+	if (policy_load(file, p, &cli->err) != 0)
+		return -1;
+	*spec = json_object_get(json_object_get((*p)->doc, "users"), "directory");
+	if (*spec == NULL)
+		return cli_fail(cli, EXIT_DATAERR, "%s: no users.directory", file), -1;
+	return 0;
+}
+
+int cli_directory_ids(struct cli *cli, struct directory_ids *ids)
+{
+	const struct context *ctx;
+	const struct driver *drv;
+	struct config *cfg;
+
+	if (cli_config(cli, &cfg) != 0 || config_select(cfg, cli->context_name, &ctx, &cli->err) != 0)
+		return -1;
+	drv = driver_find(ctx->driver);
+	*ids = (struct directory_ids){.check = drv != NULL ? drv->local_id_check : NULL, .ctx = ctx};
+	return 0;
 }
 
 /* The plan's reads of users.directory (engine/session.h's directory_source): the directory opened,

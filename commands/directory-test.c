@@ -5,8 +5,6 @@
 #include "cli.h"
 #include "base/exitcode.h"
 #include "directory/users.h"
-#include "drivers/drivers.h"
-#include "engine/policy.h"
 
 static void render_test(FILE *out, const json_t *r)
 {
@@ -37,9 +35,6 @@ static int exec_directory_test(struct cli *cli, const struct cmd_args *args)
 	const json_t *spec = NULL;
 	struct directory_profile profile;
 	struct directory_ids ids = {0};
-	const struct context *ctx = NULL;
-	const struct driver *drv;
-	struct config *cfg;
 	struct directory_query q;
 	struct directory *d = NULL;
 	struct policy *p = NULL;
@@ -47,13 +42,8 @@ static int exec_directory_test(struct cli *cli, const struct cmd_args *args)
 	int status = EXIT_OK;
 
 	if (file != NULL) {
-		if (policy_load(file, &p, &cli->err) != 0) {
+		if (cli_directory_policy(cli, file, &p, &spec) != 0) {
 			status = cli_failed(cli);
-			goto done;
-		}
-		spec = json_object_get(json_object_get(p->doc, "users"), "directory");
-		if (spec == NULL) {
-			status = cli_fail(cli, EXIT_DATAERR, "%s: no users.directory", file);
 			goto done;
 		}
 		if (strcmp(json_string_value(json_object_get(spec, "source")), name) != 0) {
@@ -72,10 +62,8 @@ static int exec_directory_test(struct cli *cli, const struct cmd_args *args)
 		directory_query_of(spec, &q);
 		q.allow_empty = true; /* counting: an empty answer is a figure here */
 		/* ids the context's server would refuse are counted as left out, when there is one */
-		if (cli_config(cli, &cfg) == 0 &&
-		    config_select(cfg, cli->context_name, &ctx, &cli->err) == 0 &&
-		    (drv = driver_find(ctx->driver)) != NULL)
-			ids = (struct directory_ids){.check = drv->local_id_check, .ctx = ctx};
+		if (cli_directory_ids(cli, &ids) != 0)
+			ids = (struct directory_ids){0};
 		err_clear(&cli->err);
 		if (directory_users(d, &q, &ids, &users, &cli->err) != 0) {
 			status = cli_failed(cli);

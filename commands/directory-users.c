@@ -5,8 +5,6 @@
 #include "cli.h"
 #include "base/exitcode.h"
 #include "directory/users.h"
-#include "drivers/drivers.h"
-#include "engine/policy.h"
 #include "table.h"
 
 static void render_directory_users(FILE *out, const json_t *r)
@@ -46,14 +44,11 @@ static void render_directory_users(FILE *out, const json_t *r)
 static int exec_directory_users(struct cli *cli, const struct cmd_args *args)
 {
 	const char *file = args_value(args, "file");
-	const struct context *ctx = NULL;
-	const struct driver *drv;
-	const json_t *spec;
+	const json_t *spec = NULL;
 	struct directory_query q;
 	struct directory_ids ids = {0};
 	struct directory *d = NULL;
 	struct policy *p = NULL;
-	struct config *cfg;
 	json_t *users = NULL, *report = NULL;
 	int status = EXIT_OK;
 
@@ -63,23 +58,11 @@ static int exec_directory_users(struct cli *cli, const struct cmd_args *args)
 			     args->cmd->synopsis);
 		goto done;
 	}
-	if (policy_load(file, &p, &cli->err) != 0) {
-		status = cli_failed(cli);
-		goto done;
-	}
-	spec = json_object_get(json_object_get(p->doc, "users"), "directory");
-	if (spec == NULL) {
-		status = cli_fail(cli, EXIT_DATAERR, "%s: no users.directory", file);
-		goto done;
-	}
 	/* whose account names: the context's server decides which ids can be accounts */
-	if (cli_config(cli, &cfg) != 0 || config_select(cfg, cli->context_name, &ctx, &cli->err) != 0) {
+	if (cli_directory_policy(cli, file, &p, &spec) != 0 || cli_directory_ids(cli, &ids) != 0) {
 		status = cli_failed(cli);
 		goto done;
 	}
-	drv = driver_find(ctx->driver);
-	ids.check = drv != NULL ? drv->local_id_check : NULL;
-	ids.ctx = ctx;
 	directory_query_of(spec, &q);
 	if (cli_directory(cli, json_string_value(json_object_get(spec, "source")), NULL, &d) != 0 ||
 	    directory_users(d, &q, &ids, &users, &cli->err) != 0) {

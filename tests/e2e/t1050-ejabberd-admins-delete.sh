@@ -13,27 +13,7 @@
 . "$TOP/tests/ejabberd/msgadm.sh"
 
 # How an operator starts: the empty block (as msgadm writes it) before ejabberd.yml names the ACL.
-EJ_FRAGMENT_INIT='# BEGIN msgadm admins
-# Admin rights: what ejabberd.yml grants the ACL msgadm_admins.
-acl:
-  msgadm_admins:
-    user: []
-# END msgadm admins
-'
-cat >"$T/grant.yml" <<'YML'
-api_permissions:
-  "msgadm admins":
-    who:
-      access:
-        allow:
-          - acl: msgadm_admins
-    what:
-      - "*"
-      - "!stop"
-      - "!start"
-YML
-ejabberd_start main example.test "$T/grant.yml"
-unset EJ_FRAGMENT_INIT
+ej_start_keeping_admins main example.test
 say "# ejabberd main started in $EJ_START_MS ms"
 ej_contexts "config_fragment: $EJ_FRAGMENT"
 ej_context_nofrag

@@ -7,27 +7,8 @@
 . "$TOP/tests/ejabberd/harness.sh"
 . "$TOP/tests/ejabberd/msgadm.sh"
 
-# the admins' ACL in the fragment, granted the API as in t1050
-EJ_FRAGMENT_INIT='# BEGIN msgadm admins
-acl:
-  msgadm_admins:
-    user: []
-# END msgadm admins
-'
-cat >"$T/grant.yml" <<'YML'
-api_permissions:
-  "msgadm admins":
-    who:
-      access:
-        allow:
-          - acl: msgadm_admins
-    what:
-      - "*"
-      - "!stop"
-      - "!start"
-YML
-ejabberd_start main example.test "$T/grant.yml"
-unset EJ_FRAGMENT_INIT
+# the admins block in the fragment, its ACL granted the API (tests/ejabberd/msgadm.sh)
+ej_start_keeping_admins main example.test
 say "# ejabberd main started in $EJ_START_MS ms"
 ej_contexts "config_fragment: $EJ_FRAGMENT"
 CREDS="$T/accounts.creds"

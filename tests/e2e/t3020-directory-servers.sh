@@ -13,27 +13,8 @@
 
 synapse_require
 ldap_start corp
-# ejabberd keeps admin rights in the fragment msgadm writes; the ACL it grants, as in t1050
-EJ_FRAGMENT_INIT='# BEGIN msgadm admins
-acl:
-  msgadm_admins:
-    user: []
-# END msgadm admins
-'
-cat >"$T/grant.yml" <<'YML'
-api_permissions:
-  "msgadm admins":
-    who:
-      access:
-        allow:
-          - acl: msgadm_admins
-    what:
-      - "*"
-      - "!stop"
-      - "!start"
-YML
-ejabberd_start xmpp example.test "$T/grant.yml"
-unset EJ_FRAGMENT_INIT
+# ejabberd keeps admin rights in the fragment msgadm writes (tests/ejabberd/msgadm.sh)
+ej_start_keeping_admins xmpp example.test
 synapse_start matrix example.test
 say "# slapd in $LDAP_START_MS ms, ejabberd in $EJ_START_MS ms, Synapse in $SYN_START_MS ms"
 

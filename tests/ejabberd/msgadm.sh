@@ -2,6 +2,10 @@
 # source it after lib.sh and harness.sh, and call the functions after ejabberd_start (they use the
 # EJ_* variables of the instance last started or chosen with ejabberd_use).
 #
+#   ej_start_keeping_admins NAME VHOST
+#                               ejabberd_start as an operator sets up msgadm's admin rights: the
+#                               fragment starts with the empty admins block, and ejabberd.yml grants
+#                               the ACL msgadm_admins the API (at top level, not in a test block)
 #   ej_contexts [EXTRA_LINES]   writes $MSGADM_CONFIG (0600) with two contexts of the instance:
 #                               "basic" (auth: basic, the admin's JID:password, current) and "bearer"
 #                               (the admin's OAuth token); EXTRA_LINES (e.g. "config_fragment: ...")
@@ -19,6 +23,30 @@
 #                               "success" or the SASL failure condition; exit 0 only on success
 #   xmpp_register USER PW       in-band registration (XEP-0077) over c2s; prints "registered" or
 #                               the error condition and text; exit 0 only when registered
+
+ej_start_keeping_admins() {
+	EJ_FRAGMENT_INIT='# BEGIN msgadm admins
+# Admin rights: what ejabberd.yml grants the ACL msgadm_admins.
+acl:
+  msgadm_admins:
+    user: []
+# END msgadm admins
+'
+	cat >"$T/grant.yml" <<'YML'
+api_permissions:
+  "msgadm admins":
+    who:
+      access:
+        allow:
+          - acl: msgadm_admins
+    what:
+      - "*"
+      - "!stop"
+      - "!start"
+YML
+	ejabberd_start "$1" "$2" "$T/grant.yml"
+	unset EJ_FRAGMENT_INIT
+}
 
 ej_contexts() {
 	_extra=${1:-}
