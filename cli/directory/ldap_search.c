@@ -59,7 +59,10 @@ static json_t *entry_json(LDAP *ld, LDAPMessage *e)
 		ber_memfree(values);
 		values = NULL;
 	}
-	entry = json_pack("{s:s%,s:o}", "dn", dn.bv_val ? dn.bv_val : "", dn.bv_len, "attrs", attrs);
+	/* set member by member: json_pack reads its format again for each of thousands of entries */
+	entry = json_object();
+	json_object_set_new(entry, "dn", json_stringn(dn.bv_val ? dn.bv_val : "", dn.bv_len));
+	json_object_set_new(entry, "attrs", attrs);
 	ber_free(ber, 0);
 	return entry;
 }

@@ -61,7 +61,7 @@ int directory_users_map(const struct directory_query *q, const json_t *people, c
 			const json_t *admin_uids, const struct directory_ids *ids, json_t **out,
 			struct msg_err *err)
 {
-	json_t *users = json_object(), *left = json_array(), *dns = json_object(), *e;
+	json_t *users = json_object(), *left = json_array(), *e;
 	size_t i;
 
 	json_array_foreach(people, i, e)
@@ -95,19 +95,24 @@ int directory_users_map(const struct directory_query *q, const json_t *people, c
 				snprintf(text, sizeof(text), "%s '%s' cannot be an account name here: %s",
 					 q->id_attr, raw, why);
 				leave_out(left, dn, "%s", text);
-			} else if (json_object_get(dns, id) != NULL) {
+			} else if (json_object_get(users, id) != NULL) {
 				err_set(err, EXIT_DATAERR,
 					"directory: %s and %s both map to the id '%s' (%s)",
-					json_string_value(json_object_get(dns, id)), dn, id, q->id_attr);
+					json_string_value(json_object_get(json_object_get(users, id), "dn")),
+					dn, id, q->id_attr);
 				free(id);
 				free(norm);
 				json_decref(users);
 				json_decref(left);
-				json_decref(dns);
 				return -1;
 			} else {
-				user = json_pack("{s:s,s:s,s:s,s:b}", "id", id, "anchor", anchor, "dn", dn,
-						 "active", !in_set(disabled_dns, NULL, norm, NULL));
+				/* member by member: json_pack reads its format again for every user */
+				user = json_object();
+				json_object_set_new(user, "id", json_string(id));
+				json_object_set_new(user, "anchor", json_string(anchor));
+				json_object_set_new(user, "dn", json_string(dn));
+				json_object_set_new(user, "active",
+						    json_boolean(!in_set(disabled_dns, NULL, norm, NULL)));
 				if (q->display_name_attr != NULL && first(e, q->display_name_attr) != NULL)
 					json_object_set_new(user, "display_name",
 							    json_string(first(e, q->display_name_attr)));
@@ -119,13 +124,11 @@ int directory_users_map(const struct directory_query *q, const json_t *people, c
 					    user, "admin",
 					    json_boolean(in_set(admin_dns, admin_uids, norm, uid)));
 				json_object_set_new(users, id, user);
-				json_object_set_new(dns, id, json_string(dn));
 			}
 		}
 		free(id);
 		free(norm);
 	}
-	json_decref(dns);
 	if (json_object_size(users) == 0 && !q->allow_empty) {
 		json_decref(users);
 		json_decref(left);
