@@ -1,5 +1,6 @@
 /* What apply shows while it runs: each change's outcome on stdout as it comes, and the progress
  * meter on stderr, taken off the terminal while a line is written and put back after it. */
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -59,15 +60,20 @@ static void on_sigint(int sig)
 	static const char msg[] = "\nmsgadm: stopping: no more changes are started; waiting for those "
 				  "running (Ctrl-C again aborts them)\n";
 
+	const int saved = errno; /* a handler must leave errno as it found it */
+
 	(void)sig;
-	if (stopping) {
-		http_interrupted = 1;
-		return;
+	/* atomic: the workers read the flag on their threads */
+	if (__atomic_load_n(&stopping, __ATOMIC_RELAXED)) {
+		http_interrupt();
+	} else {
+		__atomic_store_n(&stopping, 1, __ATOMIC_RELAXED);
+		progress_erase_from_signal();
+		if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+			/* nothing to be done about it in a handler */
+		}
 	}
-	stopping = 1;
-	progress_erase_from_signal();
-	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
-		return; /* nothing to be done about it in a handler */
+	errno = saved;
 }
 
 int cli_plan_apply(struct session *s, const json_t *plan, const struct apply_observer *observer,
@@ -84,7 +90,7 @@ int cli_plan_apply(struct session *s, const json_t *plan, const struct apply_obs
 
 	if (observer != NULL)
 		watch = (struct apply_observer){observer->outcome, observer->ctx, &stopping};
-	stopping = 0;
+	__atomic_store_n(&stopping, 0, __ATOMIC_RELAXED);
 	sa.sa_handler = on_sigint;
 	sigemptyset(&sa.sa_mask);
 	/* an ignored SIGINT (a job started with nohup) stays ignored */

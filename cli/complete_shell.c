@@ -42,7 +42,7 @@ static int open_quick(void *data, const struct context *ctx, struct session **s)
 static void on_deadline(int sig)
 {
 	(void)sig;
-	http_interrupted = 1;
+	http_interrupt();
 }
 
 static bool remote_allowed(void)
@@ -78,7 +78,7 @@ static json_t *shell_live(const struct complete_source *src, const char *hint, c
 	names = complete_live(ctx, hint, open_quick, &q);
 	setitimer(ITIMER_REAL, &off, NULL);
 	sigaction(SIGALRM, &old, NULL);
-	http_interrupted = 0;
+	http_interrupt_clear();
 	session_close(q.session);
 	return names;
 }

@@ -2,9 +2,9 @@
  *
  * On a terminal (stdin and stdout both), lines come from readline's callback interface, so that the
  * console owns SIGINT: Ctrl-C at the prompt drops the line being typed, and during a command sets
- * http_interrupted, which makes the HTTP layer abort the transfer (the command then fails with 130
- * and the console goes on). Ctrl-D, exit and quit leave with status 0. Lines go to the history file
- * unless they look as if they carry a secret (console_line_secret) or start with a space.
+ * the HTTP layer's interrupt flag (http_interrupt), which makes the HTTP layer abort the transfer (the
+ * command then fails with 130 and the console goes on). Ctrl-D, exit and quit leave with status 0. Lines go
+ * to the history file unless they look as if they carry a secret (console_line_secret) or start with a space.
  *
  * From a pipe or file, lines are read plainly, without prompt, readline or history, and the first
  * line that fails ends the console with its status, as a shell script with `set -e` would.
@@ -57,7 +57,7 @@ static void on_sigint(int sig)
 
 	(void)sig;
 	got_sigint = 1;
-	http_interrupted = 1;
+	http_interrupt();
 	/* after the terminal's ^C, so that the command's "interrupted" starts a line of its own; erasing
 	 * a progress line (with the ^C after it) leaves a clean line as well */
 	if (!progress_erase_from_signal() && command_on_terminal) {
@@ -212,7 +212,7 @@ static char *read_interactive(struct console *con)
 	line_read = NULL;
 	line_done = false;
 	got_sigint = 0;
-	http_interrupted = 0;
+	http_interrupt_clear();
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGWINCH);
@@ -225,7 +225,7 @@ static char *read_interactive(struct console *con)
 		}
 		if (got_sigint) {
 			got_sigint = 0;
-			http_interrupted = 0; /* it may have cancelled a completion's request */
+			http_interrupt_clear(); /* it may have cancelled a completion's request */
 			cancel_input();
 			continue;
 		}
@@ -393,7 +393,7 @@ int console_run(struct cli *cli)
 			line = buf;
 		}
 		refresh_config(&con);
-		http_interrupted = 0;
+		http_interrupt_clear();
 		command_on_terminal = con.interactive;
 		status = run_line(&con, line);
 		command_on_terminal = 0;
@@ -409,7 +409,7 @@ int console_run(struct cli *cli)
 		history_close(&con);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGWINCH, &old_winch, NULL);
-	http_interrupted = 0;
+	http_interrupt_clear();
 	free(buf);
 	cli->context_name = con.saved_context;
 	free(con.context);

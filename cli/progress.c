@@ -50,7 +50,7 @@ void progress_init(struct progress *p, FILE *out)
 
 bool progress_erase_from_signal(void)
 {
-	int fd = screen_fd;
+	int fd = __atomic_load_n(&screen_fd, __ATOMIC_RELAXED);
 	ssize_t written;
 
 	if (fd < 0)
@@ -177,7 +177,7 @@ static void erase(struct progress *p)
 {
 	if (!p->shown)
 		return;
-	screen_fd = -1;
+	__atomic_store_n(&screen_fd, -1, __ATOMIC_RELAXED);
 	fputs("\r\033[K", p->out);
 	fflush(p->out);
 	p->shown = false;
@@ -192,7 +192,9 @@ static void draw(struct progress *p, double now)
 	/* one write: the terminal never shows half a line */
 	n = snprintf(buf, sizeof(buf), "\r%s\033[K", line);
 	take_sigint(p);
-	screen_fd = fileno(p->out); /* first: a Ctrl-C during the write still erases */
+	/* first: a Ctrl-C during the write still erases; atomic, since the meter may be drawn on a
+	 * worker's thread (apply --parallel) while the handler runs on another */
+	__atomic_store_n(&screen_fd, fileno(p->out), __ATOMIC_RELAXED);
 	fwrite(buf, 1, (size_t)n, p->out);
 	fflush(p->out);
 	p->shown = true;
@@ -221,7 +223,7 @@ void progress_update(struct progress *p, long done, long failed, long total)
 	p->done = done;
 	p->failed = failed;
 	p->total = total;
-	if (http_interrupted) /* Ctrl-C in the console: the command is ending, the line stays off */
+	if (http_is_interrupted()) /* Ctrl-C in the console: the command is ending, the line stays off */
 		return;
 	now = p->now();
 	if (p->cleared || (now - p->started >= PROGRESS_DELAY && now - p->drawn_at >= PROGRESS_INTERVAL))

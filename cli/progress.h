@@ -46,7 +46,7 @@ void progress_init(struct progress *p, FILE *out);
 /* Starts a phase (ending the one before): label, and total units (< 0: not known). Draws nothing. */
 void progress_begin(struct progress *p, const char *label, long total);
 /* New counts for the phase (total < 0: not known); draws when due (see above), or at once when
- * progress_clear took the line off. Draws nothing once http_interrupted is set (Ctrl-C). */
+ * progress_clear took the line off. Draws nothing once http_interrupt was called (Ctrl-C). */
 void progress_update(struct progress *p, long done, long failed, long total);
 /* Takes the line off the screen so that other output starts on a clean line; the phase goes on. */
 void progress_clear(struct progress *p);

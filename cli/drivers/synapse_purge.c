@@ -114,7 +114,7 @@ static int follow_purge(struct session *s, const char *purge_id, const char **st
 		r = NULL;
 		http_sleep_ms((long)syn_purge_poll_delay_ms(attempt));
 		waited += syn_purge_poll_delay_ms(attempt);
-		if (http_interrupted) {
+		if (http_is_interrupted()) {
 			err_set(err, EXIT_INTERRUPTED, "interrupted (purge %s goes on on the server)",
 				purge_id);
 			goto done;

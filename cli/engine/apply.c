@@ -141,7 +141,8 @@ static void not_attempted(struct applying *a, size_t i)
 
 	if (!a->recording)
 		err = a->journal_err;
-	else if (a->observer != NULL && a->observer->stop != NULL && *a->observer->stop)
+	else if (a->observer != NULL && a->observer->stop != NULL &&
+		 __atomic_load_n(a->observer->stop, __ATOMIC_RELAXED))
 		err_set(&err, EXIT_INTERRUPTED, "interrupted before it was started");
 	else
 		snprintf(err.text, sizeof(err.text), "the run stopped at a failure before it");
@@ -188,7 +189,8 @@ int plan_apply(struct session *s, const json_t *plan, const struct apply_journal
 			while (end < a.count && concurrent(s->driver, json_array_get(changes, end)) &&
 			       stage_of(s->driver, json_array_get(changes, end)) == stage_of(s->driver, c))
 				end++;
-		if (!a.stop && (observer == NULL || observer->stop == NULL || *observer->stop == 0)) {
+		if (!a.stop && (observer == NULL || observer->stop == NULL ||
+				__atomic_load_n(observer->stop, __ATOMIC_RELAXED) == 0)) {
 			a.first = i;
 			batch.count = end - i;
 			err_clear(&err);

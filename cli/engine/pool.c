@@ -29,7 +29,8 @@ static bool take(struct run *r, size_t *i)
 	bool ok;
 
 	pthread_mutex_lock(&r->lock);
-	ok = !r->stopped && r->next < r->task->count && (r->task->stop == NULL || *r->task->stop == 0);
+	ok = !r->stopped && r->next < r->task->count &&
+	     (r->task->stop == NULL || __atomic_load_n(r->task->stop, __ATOMIC_RELAXED) == 0);
 	if (ok)
 		*i = r->next++;
 	pthread_mutex_unlock(&r->lock);

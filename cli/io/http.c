@@ -76,13 +76,28 @@ enum outcome {
 
 static bool curl_ready;
 
-volatile sig_atomic_t http_interrupted;
+static volatile sig_atomic_t interrupted;
+
+void http_interrupt(void)
+{
+	__atomic_store_n(&interrupted, 1, __ATOMIC_RELAXED);
+}
+
+void http_interrupt_clear(void)
+{
+	__atomic_store_n(&interrupted, 0, __ATOMIC_RELAXED);
+}
+
+bool http_is_interrupted(void)
+{
+	return __atomic_load_n(&interrupted, __ATOMIC_RELAXED) != 0;
+}
 
 /* Called by curl while it waits (at least once a second): non-zero aborts the transfer. */
 static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
 {
 	(void)arg, (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
-	return http_interrupted != 0;
+	return http_is_interrupted();
 }
 
 /* Returns a malloc'd string, or NULL when out of memory. */
@@ -546,7 +561,7 @@ static int describe_failure(const struct http_client *c, CURLcode cc, const stru
 
 	*kind = FATAL; /* TLS failures too: a certificate problem does not go away in seconds */
 	switch (cc) {
-	case CURLE_ABORTED_BY_CALLBACK: /* http_interrupted: never retried */
+	case CURLE_ABORTED_BY_CALLBACK: /* http_interrupt: never retried */
 		*kind = SENT_LOST;
 		snprintf(reason, size, "interrupted");
 		return EXIT_INTERRUPTED;
@@ -688,7 +703,7 @@ void http_sleep_ms(long ms)
 {
 	struct timespec left = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
 
-	while (nanosleep(&left, &left) != 0 && errno == EINTR && !http_interrupted)
+	while (nanosleep(&left, &left) != 0 && errno == EINTR && !http_is_interrupted())
 		;
 }
 

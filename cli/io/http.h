@@ -71,10 +71,13 @@ struct http_reply {
 
 struct http_client;
 
-/* Set from a SIGINT handler (the console's) to cancel the request in progress: its transfer is
- * aborted, retries stop, and http_request fails with EXIT_INTERRUPTED, "interrupted". Whoever sets
- * it clears it before the next command. */
-extern volatile sig_atomic_t http_interrupted;
+/* A SIGINT handler (the console's, apply's second Ctrl-C) cancels the requests in progress, on
+ * every thread: their transfers are aborted, retries stop, and http_request fails with
+ * EXIT_INTERRUPTED, "interrupted". Whoever sets it clears it before the next command. The flag is
+ * read and written atomically (lock-free, so safe in a signal handler): worker threads read it. */
+void http_interrupt(void);
+void http_interrupt_clear(void);
+bool http_is_interrupted(void);
 
 /* Returns NULL and fills err (EXIT_CONFIG for a refused URL, e.g. "http:// is only allowed to loopback
  * addresses: http://10.0.0.1") on failure. */
@@ -96,7 +99,7 @@ struct http_client *http_client_clone(struct http_client *c, int worker, struct 
 int http_request(struct http_client *client, const char *method, const char *path, const json_t *body,
 		 enum http_retry retry, struct http_reply *reply, struct msg_err *err);
 void http_reply_clear(struct http_reply *reply);
-/* Waits ms milliseconds, or less once http_interrupted is set (Ctrl-C): between retries, and for
+/* Waits ms milliseconds, or less once http_interrupt was called (Ctrl-C): between retries, and for
  * drivers polling a long task on the server. */
 void http_sleep_ms(long ms);
 

@@ -1,4 +1,4 @@
-/* Tests of the console's hook in cli/io/http.c: a signal handler that sets http_interrupted cancels the
+/* Tests of the console's hook in cli/io/http.c: a signal handler that calls http_interrupt cancels the
  * request in progress promptly, without retries, with status 130. The server here accepts
  * connections (the kernel's backlog does) and never answers. */
 #include <setjmp.h>
@@ -48,7 +48,7 @@ static int stop_silent_server(void **state)
 static void on_alarm(int sig)
 {
 	(void)sig;
-	http_interrupted = 1;
+	http_interrupt();
 }
 
 static double now_s(void)
@@ -59,7 +59,7 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* Sends method to the silent server with http_interrupted set by SIGALRM after 200 ms; returns the
+/* Sends method to the silent server with http_interrupt called by SIGALRM after 200 ms; returns the
  * seconds it took. */
 static double interrupted_request(const char *method, enum http_retry retry, struct msg_err *err, int *rc,
 				  unsigned long *requests)
@@ -78,13 +78,13 @@ static double interrupted_request(const char *method, enum http_retry retry, str
 	sa.sa_handler = on_alarm;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL);
-	http_interrupted = 0;
+	http_interrupt_clear();
 	setitimer(ITIMER_REAL, &timer, NULL);
 	start = now_s();
 	*rc = http_request(c, method, "/_synapse/admin/v2/users", NULL, retry, &reply, err);
 	start = now_s() - start;
 	*requests = http_request_count(c);
-	http_interrupted = 0;
+	http_interrupt_clear();
 	http_reply_clear(&reply);
 	http_client_free(c);
 	return start;

@@ -325,9 +325,9 @@ static void test_nothing_is_drawn_after_ctrl_c(void **state)
 
 	(void)state;
 	meter_begin(&m, "Applying changes", 10);
-	http_interrupted = 1;
+	http_interrupt();
 	at(&m, 1, 1);
-	http_interrupted = 0;
+	http_interrupt_clear();
 	assert_string_equal(written(&m), "");
 	meter_close(&m);
 }
